@@ -1,0 +1,421 @@
+//! 四个课程共用的命令行：每个课程的 `main.rs` 只交出标题和例子表，其余都在这里。
+//!
+//! ```text
+//! cargo run -p lesson-threads                 # 目录：按文档顺序列出每个例子和命令
+//! cargo run -p lesson-threads -- lock         # 运行一个例子
+//! cargo run -p lesson-threads -- 线程锁       # 文档标题也可以当名字（只对应一个例子时）
+//! cargo run -p lesson-threads -- all          # 依次运行所有会自己结束的例子
+//! cargo run -p lesson-threads -- downloads --timeline   # 运行后画出时间线
+//! ```
+//!
+//! 退出码 (exit status)：成功 0；例子运行出错 1；用户输入有误（未知的例子或选项、
+//! 不合法的环境变量）2，并且只打印一行错误，不打印 panic 回溯。
+//! 解析用 clap 的 derive；例子自己的选项（比如 `scale --max 1000`）原样交给例子，
+//! 由它用 [`parse_args`] 再解析。
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches, Parser};
+
+use crate::{Result, UsageError};
+
+/// 一个课程：对应文档的一节。
+#[derive(Debug)]
+pub struct Section {
+    /// 包名，如 `lesson-threads`，用来拼出命令。
+    pub crate_name: &'static str,
+    /// 文档的标题，如 `线程`。
+    pub title: &'static str,
+    /// 所有例子，按文档顺序。
+    pub examples: &'static [Example],
+}
+
+/// 一个例子：名字、它对应的文档标题、怎么运行。
+#[derive(Debug, Clone, Copy)]
+pub struct Example {
+    /// 命令行上的名字，如 `lock`。
+    pub name: &'static str,
+    /// 它对应的文档标题，如 `线程锁`。
+    pub heading: &'static str,
+    /// 一句话说明它做什么。
+    pub what: &'static str,
+    /// 额外的别名。
+    pub aliases: &'static [&'static str],
+    /// 是否会自己结束；`false` 的例子要按 Ctrl-C，`all` 会跳过它。
+    pub ends: bool,
+    /// 是否支持 `--timeline`。
+    pub timeline: bool,
+    /// 例子自己的选项说明，如 `[--max N]`；`None` 表示不接受选项。
+    pub usage: Option<&'static str>,
+    run: Runner,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Runner {
+    Plain(fn() -> Result),
+    Args(fn(&[String]) -> Result),
+}
+
+impl Example {
+    /// 一个不带选项、会自己结束的例子。
+    pub const fn new(
+        name: &'static str,
+        heading: &'static str,
+        what: &'static str,
+        run: fn() -> Result,
+    ) -> Self {
+        Example {
+            name,
+            heading,
+            what,
+            aliases: &[],
+            ends: true,
+            timeline: false,
+            usage: None,
+            run: Runner::Plain(run),
+        }
+    }
+
+    /// 一个带自己选项的例子：`run` 收到名字之后的其余参数，用 [`parse_args`] 解析。
+    pub const fn with_args(
+        name: &'static str,
+        heading: &'static str,
+        what: &'static str,
+        usage: &'static str,
+        run: fn(&[String]) -> Result,
+    ) -> Self {
+        let mut e = Example::new(name, heading, what, || Ok(()));
+        e.usage = Some(usage);
+        e.run = Runner::Args(run);
+        e
+    }
+
+    /// 这个例子不会自己结束（要按 Ctrl-C），`all` 跳过它。
+    pub const fn endless(mut self) -> Self {
+        self.ends = false;
+        self
+    }
+
+    /// 这个例子支持 `--timeline`。
+    pub const fn timeline(mut self) -> Self {
+        self.timeline = true;
+        self
+    }
+
+    /// 额外的别名。
+    pub const fn aliases(mut self, aliases: &'static [&'static str]) -> Self {
+        self.aliases = aliases;
+        self
+    }
+}
+
+#[derive(Debug, Parser)]
+#[command(disable_version_flag = true)]
+struct Cli {
+    /// 例子的名字、文档标题或 all；不写则列出目录 (example name, heading, or all)
+    example: Option<String>,
+    /// 运行后画出时间线 (print a timeline after the output)
+    #[arg(long)]
+    timeline: bool,
+    /// 例子自己的选项 (the example's own options)
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    args: Vec<String>,
+}
+
+/// 课程的入口：解析命令行、检查环境变量、运行例子，返回退出码。
+pub fn main(section: &Section) -> ExitCode {
+    match run_cli(section, std::env::args_os()) {
+        Ok(code) => code,
+        Err(e) if e.is::<UsageError>() => {
+            eprintln!("错误：{e}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_cli(
+    section: &Section,
+    argv: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Result<ExitCode> {
+    let command = Cli::command()
+        .name(section.crate_name)
+        .bin_name(format!("cargo run -p {} --", section.crate_name))
+        .about(format!("并发编程 in Rust：{}", section.title))
+        .after_help(table_of_contents(section));
+    let matches = match command.try_get_matches_from(argv) {
+        Ok(m) => m,
+        Err(e) if !e.use_stderr() => {
+            // --help：正常输出，退出码 0。
+            e.print()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => return Err(clap_error(&e).into()),
+    };
+    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| clap_error(&e))?;
+    // `--timeline` 也可以写在例子自己的选项后面。
+    cli.args.retain(|a| {
+        let is_flag = a == "--timeline";
+        cli.timeline |= is_flag;
+        !is_flag
+    });
+    crate::time::check_env()?;
+
+    let Some(name) = cli.example else {
+        print!("{}", table_of_contents(section));
+        return Ok(ExitCode::SUCCESS);
+    };
+    if name == "all" {
+        if let Some(extra) = cli.args.first() {
+            return Err(UsageError(format!("all 不接受参数 {extra:?}")).into());
+        }
+        for (i, example) in section.examples.iter().filter(|e| e.ends).enumerate() {
+            if i > 0 {
+                println!();
+            }
+            println!("=== {} · {} ===", example.heading, example.name);
+            run_one(example, &[], cli.timeline && example.timeline)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let example = find(section, &name)?;
+    if cli.timeline && !example.timeline {
+        return Err(UsageError(format!(
+            "例子 {} 没有时间线 (no --timeline)；有时间线的例子：{}",
+            example.name,
+            names(section.examples.iter().filter(|e| e.timeline))
+        ))
+        .into());
+    }
+    if example.usage.is_none()
+        && let Some(extra) = cli.args.first()
+    {
+        return Err(UsageError(format!(
+            "例子 {} 不认识参数 {extra:?} (unexpected argument)；可用的选项：--timeline, --help",
+            example.name
+        ))
+        .into());
+    }
+    run_one(example, &cli.args, cli.timeline)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_one(example: &Example, args: &[String], timeline: bool) -> Result {
+    crate::timeline::take();
+    match example.run {
+        Runner::Plain(run) => run()?,
+        Runner::Args(run) => run(args)?,
+    }
+    let spans = crate::timeline::take();
+    if timeline && !spans.is_empty() {
+        println!();
+        print!("{}", crate::timeline::render(&spans));
+    }
+    Ok(())
+}
+
+/// 按名字、别名或（只对应一个例子的）文档标题找例子。
+fn find<'a>(section: &'a Section, name: &str) -> Result<&'a Example> {
+    let by_name = section
+        .examples
+        .iter()
+        .find(|e| e.name == name || e.aliases.contains(&name));
+    let mut by_heading = section.examples.iter().filter(|e| e.heading == name);
+    match (by_name, by_heading.next(), by_heading.next()) {
+        (Some(e), _, _) | (None, Some(e), None) => Ok(e),
+        (None, Some(_), Some(_)) => Err(UsageError(format!(
+            "标题 {name:?} 对应好几个例子，请用名字：{}",
+            names(section.examples.iter().filter(|e| e.heading == name))
+        ))
+        .into()),
+        (None, None, _) => Err(UsageError(format!(
+            "没有叫 {name:?} 的例子 (unknown example)；可选：{}",
+            names(section.examples.iter())
+                .split(", ")
+                .filter(|n| !n.is_empty())
+                .chain(["all"])
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .into()),
+    }
+}
+
+fn names<'a>(examples: impl Iterator<Item = &'a Example>) -> String {
+    examples.map(|e| e.name).collect::<Vec<_>>().join(", ")
+}
+
+/// clap 的错误有好几行；我们只要第一行，并说明去哪里看用法。
+fn clap_error(e: &clap::Error) -> UsageError {
+    let text = e.render().to_string();
+    let first = text.lines().next().unwrap_or("参数有误");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    UsageError(format!("{first}；可用的选项：--timeline, --help"))
+}
+
+/// 目录 (table of contents)：每个例子的命令、文档标题和一句说明。
+pub fn table_of_contents(section: &Section) -> String {
+    let command = |name: &str| format!("cargo run -p {} -- {name}", section.crate_name);
+    let width = section
+        .examples
+        .iter()
+        .map(|e| command(e.name).len())
+        .max()
+        .unwrap_or(0)
+        .max(command("all").len());
+    let mut out = format!(
+        "{} — {}\n例子按文档顺序排列 (examples in document order)：\n\n",
+        section.crate_name, section.title
+    );
+    for e in section.examples {
+        let unique_heading = section
+            .examples
+            .iter()
+            .filter(|o| o.heading == e.heading)
+            .count()
+            == 1;
+        let mut line = format!("  {:<width$}  {} · {}", command(e.name), e.heading, e.what);
+        if let Some(usage) = e.usage {
+            line += &format!("  选项：{usage}");
+        }
+        if unique_heading {
+            line += &format!("  （别名：{}）", e.heading);
+        }
+        if !e.ends {
+            line += "  [不会自己结束，按 Ctrl-C 停止]";
+        }
+        out += line.trim_end();
+        out.push('\n');
+    }
+    out += &format!(
+        "  {:<width$}  依次运行所有会自己结束的例子\n",
+        command("all")
+    );
+    let with_timeline = names(section.examples.iter().filter(|e| e.timeline));
+    if !with_timeline.is_empty() {
+        out += &format!("\n加 --timeline 在输出后画出时间线：{with_timeline}\n");
+    }
+    out
+}
+
+/// 例子解析自己的选项：`T` 是一个 clap `Parser`。出错时返回一行 [`UsageError`]。
+pub fn parse_args<T: Parser>(example: &str, args: &[String]) -> Result<T> {
+    let argv = std::iter::once(example.to_owned()).chain(args.iter().cloned());
+    T::try_parse_from(argv).map_err(|e| {
+        let text = e.render().to_string();
+        let first = text.lines().next().unwrap_or("参数有误").to_owned();
+        let first = first.strip_prefix("error: ").unwrap_or(&first).to_owned();
+        UsageError(format!("例子 {example}：{first}")).into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok() -> Result {
+        Ok(())
+    }
+
+    fn fails() -> Result {
+        Err("坏了".into())
+    }
+
+    fn takes(args: &[String]) -> Result {
+        #[derive(Debug, Parser)]
+        struct A {
+            #[arg(long)]
+            max: Option<u32>,
+        }
+        parse_args::<A>("scale", args).map(|_| ())
+    }
+
+    static EXAMPLES: &[Example] = &[
+        Example::new("one", "标题甲", "第一个", ok).timeline(),
+        Example::new("two", "共同标题", "第二个", ok),
+        Example::new("three", "共同标题", "第三个", fails),
+        Example::new("forever", "标题乙", "不会结束", ok).endless(),
+        Example::with_args("scale", "标题丙", "带选项", "[--max N]", takes),
+    ];
+    static SECTION: Section = Section {
+        crate_name: "lesson-test",
+        title: "测试",
+        examples: EXAMPLES,
+    };
+
+    fn code(args: &[&str]) -> std::result::Result<ExitCode, String> {
+        let argv = std::iter::once("lesson-test")
+            .chain(args.iter().copied())
+            .map(Into::into);
+        run_cli(&SECTION, argv).map_err(|e| {
+            let kind = if e.is::<UsageError>() { "usage" } else { "run" };
+            format!("{kind}: {e}")
+        })
+    }
+
+    fn usage_error(args: &[&str]) -> String {
+        let err = code(args).expect_err("should fail");
+        assert!(err.starts_with("usage: "), "{err}");
+        assert!(!err.contains('\n'), "one line: {err}");
+        err
+    }
+
+    #[test]
+    fn names_headings_and_aliases_find_examples() {
+        assert!(code(&["one"]).is_ok());
+        assert!(code(&["标题甲"]).is_ok());
+        assert!(code(&["one", "--timeline"]).is_ok());
+        assert!(code(&["--timeline", "one"]).is_ok());
+        assert!(code(&["scale", "--max", "3"]).is_ok());
+    }
+
+    #[test]
+    fn a_shared_heading_is_not_an_alias() {
+        assert!(usage_error(&["共同标题"]).contains("two, three"));
+    }
+
+    #[test]
+    fn unknown_example_names_the_choices() {
+        let err = usage_error(&["nope"]);
+        assert!(
+            err.contains("one, two, three, forever, scale, all"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_flags_are_usage_errors() {
+        assert!(usage_error(&["--nope"]).contains("--nope"));
+        assert!(usage_error(&["one", "--nope"]).contains("--nope"));
+        assert!(usage_error(&["two", "--timeline"]).contains("one"));
+        assert!(usage_error(&["scale", "--max", "x"]).contains("scale"));
+        assert!(usage_error(&["all", "x"]).contains("x"));
+    }
+
+    #[test]
+    fn a_failing_example_is_a_run_error() {
+        assert!(
+            code(&["three"])
+                .expect_err("fails")
+                .starts_with("run: 坏了")
+        );
+        // all 会跑到 three 并把它的错误带出来，但不会跑 forever。
+        assert!(code(&["all"]).expect_err("fails").starts_with("run: "));
+    }
+
+    #[test]
+    fn table_of_contents_lists_every_example_in_order() {
+        let toc = table_of_contents(&SECTION);
+        let at = |s: &str| toc.find(s).unwrap_or_else(|| panic!("{s} missing:\n{toc}"));
+        assert!(at("cargo run -p lesson-test -- one") < at("cargo run -p lesson-test -- two"));
+        assert!(at("-- two") < at("-- three"));
+        assert!(at("-- scale") < at("-- all"));
+        assert!(toc.contains("别名：标题甲"));
+        assert!(!toc.contains("别名：共同标题"));
+        assert!(toc.contains("Ctrl-C"));
+        assert!(toc.contains("选项：[--max N]"));
+    }
+}

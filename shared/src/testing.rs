@@ -1,0 +1,198 @@
+//! 集成测试 (integration test) 的帮手：运行课程的二进制、解析输出、找子进程。
+//!
+//! 每个课程的 `tests/` 都要"用小时间比例运行真实的二进制，再检查输出"，这些重复的
+//! 部分放在这里。测试里出错就 panic（附上输出），这正是测试想要的。
+
+use std::io::Read;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+/// 测试用的时间比例：文档里的 1 秒在测试里是 50 毫秒。
+pub const TEST_SCALE: &str = "0.05";
+/// 测试用的随机种子。
+pub const TEST_SEED: &str = "7";
+
+/// 一次运行的结果。
+#[derive(Debug)]
+pub struct Output {
+    /// 退出状态。
+    pub status: ExitStatus,
+    /// 标准输出。
+    pub stdout: String,
+    /// 标准错误。
+    pub stderr: String,
+    /// 从启动到结束的墙钟时间。
+    pub wall: Duration,
+}
+
+impl Output {
+    /// 标准输出的各行。
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+
+    /// 断言成功退出，返回自己以便链式调用。
+    #[track_caller]
+    pub fn success(self) -> Self {
+        assert!(self.status.success(), "exit {:?}\n{self}", self.status);
+        self
+    }
+}
+
+impl std::fmt::Display for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "--- stdout ---\n{}--- stderr ---\n{}",
+            self.stdout, self.stderr
+        )
+    }
+}
+
+/// 一个运行课程二进制的命令，带上测试用的时间比例和种子，标准输入为空。
+pub fn lesson(exe: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(exe);
+    cmd.args(args)
+        .env("LESSON_TIME_SCALE", TEST_SCALE)
+        .env("LESSON_SEED", TEST_SEED)
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// 运行命令直到结束；超过 `limit` 就杀掉它并 panic（测试不应该挂住）。
+#[track_caller]
+pub fn run(mut cmd: Command, limit: Duration) -> Output {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the lesson binary");
+    let (out, err) = readers(&mut child);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the lesson") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "still running after {limit:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+                out.join().unwrap_or_default(),
+                err.join().unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let wall = start.elapsed();
+    Output {
+        status,
+        stdout: out.join().expect("stdout reader"),
+        stderr: err.join().expect("stderr reader"),
+        wall,
+    }
+}
+
+type Reader = std::thread::JoinHandle<String>;
+
+/// 在后台线程里读完子进程的输出，免得管道写满把它卡住。
+pub fn readers(child: &mut Child) -> (Reader, Reader) {
+    fn read_all(mut r: impl Read + Send + 'static) -> Reader {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = r.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    }
+    let out = child.stdout.take().expect("stdout is piped");
+    let err = child.stderr.take().expect("stderr is piped");
+    (read_all(out), read_all(err))
+}
+
+/// 从 `下载耗时: 0.150秒.` 这样的行里取出秒数：`secs_after(line, "下载耗时: ")`。
+pub fn secs_after(line: &str, prefix: &str) -> Option<f64> {
+    line.strip_prefix(prefix)?.strip_suffix("秒.")?.parse().ok()
+}
+
+/// 输出里所有以 `prefix` 开头的行的秒数。
+pub fn all_secs(stdout: &str, prefix: &str) -> Vec<f64> {
+    stdout
+        .lines()
+        .filter_map(|l| secs_after(l, prefix))
+        .collect()
+}
+
+/// 进程 `pid` 的所有后代（子进程、孙进程……），从 `/proc` 读出。只支持 Linux。
+pub fn descendants(pid: u32) -> Vec<u32> {
+    let mut parents = vec![pid];
+    let mut found = Vec::new();
+    while let Some(p) = parents.pop() {
+        for child in children(p) {
+            found.push(child);
+            parents.push(child);
+        }
+    }
+    found
+}
+
+fn children(pid: u32) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&p| parent_of(p) == Some(pid))
+        .collect()
+}
+
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // 第二列是放在括号里的进程名，名字里可能有空格，所以从最后一个 ')' 往后数。
+    let rest = &stat[stat.rfind(')')? + 2..];
+    rest.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// 进程 `pid` 是否还活着（僵尸进程算已经结束）。只支持 Linux。
+pub fn alive(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => stat
+            .rfind(')')
+            .and_then(|i| stat[i + 2..].chars().next())
+            .is_some_and(|state| state != 'Z' && state != 'X'),
+        Err(_) => false,
+    }
+}
+
+/// 等到这些进程全部结束，最多等 `limit`；返回还活着的。
+pub fn wait_gone(pids: &[u32], limit: Duration) -> Vec<u32> {
+    let start = Instant::now();
+    loop {
+        let left: Vec<u32> = pids.iter().copied().filter(|&p| alive(p)).collect();
+        if left.is_empty() || start.elapsed() > limit {
+            return left;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secs_are_parsed_from_the_documents_lines() {
+        assert_eq!(secs_after("下载耗时: 3.005秒.", "下载耗时: "), Some(3.005));
+        assert_eq!(secs_after("总耗时: 6.00秒.", "总耗时: "), Some(6.0));
+        assert_eq!(secs_after("总耗时: 6.00秒", "总耗时: "), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn descendants_finds_a_child_and_alive_sees_it_end() {
+        let mut child = Command::new("sleep").arg("5").spawn().expect("sleep");
+        assert!(descendants(std::process::id()).contains(&child.id()));
+        assert!(alive(child.id()));
+        child.kill().expect("kill");
+        child.wait().expect("wait");
+        assert!(!alive(child.id()));
+    }
+}

@@ -1,0 +1,135 @@
+//! 时间比例 (time scale) 与随机种子 (seed)。
+//!
+//! 文档里的例子动辄睡 1 秒、5 秒。测试不能等这么久，所以所有课程里的睡眠都乘上
+//! 环境变量 `LESSON_TIME_SCALE`（默认 1）：测试设成 0.05，整个例子就快 20 倍，
+//! 而"谁先谁后、是否重叠"这些事实不变。
+//!
+//! 两个变量都只读一次（[`OnceLock`]），子进程从环境里继承同样的值。
+//! 不合法的值由 [`check_env`] 报告；[`crate::cli`] 在运行任何例子之前调用它。
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use crate::UsageError;
+
+/// 时间比例的环境变量名。
+pub const SCALE_VAR: &str = "LESSON_TIME_SCALE";
+/// 随机种子的环境变量名。
+pub const SEED_VAR: &str = "LESSON_SEED";
+
+static SCALE: OnceLock<Result<f64, UsageError>> = OnceLock::new();
+static SEED: OnceLock<Result<Option<u64>, UsageError>> = OnceLock::new();
+
+/// 解析一个时间比例：必须是大于 0 的有限数。
+pub fn parse_scale(text: &str) -> Result<f64, UsageError> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(UsageError(format!(
+            "{SCALE_VAR}={text:?} 无效：需要一个大于 0 的有限数，例如 0.1 (must be a finite number > 0)"
+        ))),
+    }
+}
+
+/// 解析一个随机种子：必须是非负整数。
+pub fn parse_seed(text: &str) -> Result<u64, UsageError> {
+    text.trim().parse::<u64>().map_err(|_| {
+        UsageError(format!(
+            "{SEED_VAR}={text:?} 无效：需要一个非负整数，例如 42 (must be an unsigned integer)"
+        ))
+    })
+}
+
+fn scale_checked() -> &'static Result<f64, UsageError> {
+    SCALE.get_or_init(|| match std::env::var(SCALE_VAR) {
+        Ok(text) => parse_scale(&text),
+        Err(std::env::VarError::NotPresent) => Ok(1.0),
+        Err(std::env::VarError::NotUnicode(_)) => parse_scale("<非 UTF-8>"),
+    })
+}
+
+fn seed_checked() -> &'static Result<Option<u64>, UsageError> {
+    SEED.get_or_init(|| match std::env::var(SEED_VAR) {
+        Ok(text) => parse_seed(&text).map(Some),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => parse_seed("<非 UTF-8>").map(Some),
+    })
+}
+
+/// 检查两个环境变量。命令行和子进程在做任何事之前调用一次。
+pub fn check_env() -> Result<(), UsageError> {
+    scale_checked().clone()?;
+    seed_checked().clone()?;
+    Ok(())
+}
+
+/// 当前的时间比例。
+///
+/// 如果值不合法（只有没先调用 [`check_env`] 时才会走到这里），打印一行错误并以
+/// 状态码 2 退出：用户的错误不应该变成一段 panic 回溯。
+pub fn scale() -> f64 {
+    match scale_checked() {
+        Ok(v) => *v,
+        Err(e) => exit_usage(e),
+    }
+}
+
+/// `LESSON_SEED` 的值；没设置时为 `None`（每次运行随机）。
+pub fn seed() -> Option<u64> {
+    match seed_checked() {
+        Ok(v) => *v,
+        Err(e) => exit_usage(e),
+    }
+}
+
+fn exit_usage(e: &UsageError) -> ! {
+    eprintln!("错误：{e}");
+    std::process::exit(2)
+}
+
+/// 把文档里的时长按比例缩放。
+pub fn scaled(d: Duration) -> Duration {
+    d.mul_f64(scale())
+}
+
+/// 文档里的 `n` 秒，按比例缩放后的时长。`secs(0.01)` 对应 `time.sleep(0.01)`。
+pub fn secs(n: f64) -> Duration {
+    scaled(Duration::from_secs_f64(n))
+}
+
+/// 阻塞当前线程 `n` 秒（按比例缩放），即文档里的 `time.sleep(n)`。
+pub fn sleep_secs(n: f64) {
+    std::thread::sleep(secs(n));
+}
+
+/// 把实际测得的时长换回文档里的"秒"（除以时间比例），时间线的坐标轴用它。
+pub fn unscaled_secs(d: Duration) -> f64 {
+    d.as_secs_f64() / scale()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scale_accepts_positive_finite_numbers() {
+        assert_eq!(parse_scale("0.05"), Ok(0.05));
+        assert_eq!(parse_scale(" 2 "), Ok(2.0));
+    }
+
+    #[test]
+    fn scale_refuses_the_bad_values() {
+        for bad in ["abc", "0", "-1", "inf", "NaN", "", "-0"] {
+            let err = parse_scale(bad).expect_err(bad);
+            assert!(err.0.contains(SCALE_VAR), "{err}");
+            assert!(!err.0.contains('\n'));
+        }
+    }
+
+    #[test]
+    fn seed_refuses_non_integers() {
+        assert_eq!(parse_seed("42"), Ok(42));
+        for bad in ["-1", "x", "1.5"] {
+            assert!(parse_seed(bad).expect_err(bad).0.contains(SEED_VAR));
+        }
+    }
+}
