@@ -60,20 +60,26 @@ fn linux_only() -> io::Error {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
-    use std::sync::Barrier;
+    use std::sync::mpsc;
 
     #[test]
     fn a_new_thread_is_counted_and_listed() {
-        let barrier = Barrier::new(2);
-        std::thread::scope(|s| {
-            std::thread::Builder::new()
-                .name("counted".into())
-                .spawn_scoped(s, || barrier.wait())
-                .unwrap();
-            // 其他测试可能同时开关线程，所以不比较具体的数，只看新线程确实在册。
-            assert!(count().unwrap() >= 2);
-            assert!(list().unwrap().iter().any(|(_, n)| n == "counted"));
-            barrier.wait();
-        });
+        let (started_tx, started_rx) = mpsc::channel();
+        let (stop_tx, stop_rx) = mpsc::channel::<()>();
+        let handle = std::thread::Builder::new()
+            .name("counted".into())
+            .spawn(move || {
+                started_tx.send(()).unwrap();
+                // 等到主线程放手（发送端被丢弃时 recv 返回错误）。
+                let _ = stop_rx.recv();
+            })
+            .unwrap();
+        started_rx.recv().unwrap();
+        // 其他测试可能同时开关线程，所以不比较具体的数，只看新线程确实在册。
+        let listed = list().unwrap();
+        drop(stop_tx);
+        handle.join().unwrap();
+        assert!(count().unwrap() >= 1);
+        assert!(listed.iter().any(|(_, n)| n == "counted"), "{listed:?}");
     }
 }
