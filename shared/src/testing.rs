@@ -196,3 +196,47 @@ mod tests {
         assert!(!alive(child.id()));
     }
 }
+
+/// 检查一个课程二进制遵守命令行的约定（四个课程的 `tests/cli.rs` 都调用它）：
+/// 目录列出每个例子、`--help` 成功、未知的例子或选项和不合法的环境变量都是
+/// 一行错误加退出码 2、没有 panic。
+#[track_caller]
+pub fn check_cli_contract(exe: &str, section: &crate::cli::Section) {
+    let limit = Duration::from_secs(30);
+    let toc = run(lesson(exe, &[]), limit).success();
+    for e in section.examples {
+        let command = format!("cargo run -p {} -- {}", section.crate_name, e.name);
+        assert!(toc.stdout.contains(&command), "目录里没有 {command}\n{toc}");
+    }
+    run(lesson(exe, &["--help"]), limit).success();
+
+    let usage_error = |args: &[&str], envs: &[(&str, &str)], must_name: &str| {
+        let mut cmd = lesson(exe, args);
+        cmd.envs(envs.iter().copied());
+        let out = run(cmd, limit);
+        assert_eq!(out.status.code(), Some(2), "{args:?} {envs:?}\n{out}");
+        assert_eq!(
+            out.stderr.lines().count(),
+            1,
+            "one line: {args:?} {envs:?}\n{out}"
+        );
+        assert!(
+            out.stderr.contains(must_name),
+            "{args:?} {envs:?} names {must_name}\n{out}"
+        );
+        assert!(!out.stderr.contains("panicked"), "{out}");
+    };
+    usage_error(&["no-such-example"], &[], "no-such-example");
+    usage_error(&["--no-such-flag"], &[], "--no-such-flag");
+    let first = section.examples.first().map_or("all", |e| e.name);
+    for bad in ["abc", "0", "-1", "inf", "NaN"] {
+        usage_error(&[first], &[("LESSON_TIME_SCALE", bad)], "LESSON_TIME_SCALE");
+    }
+    usage_error(&["all"], &[("LESSON_SEED", "x")], "LESSON_SEED");
+    if let Some(e) = section.examples.iter().find(|e| e.usage.is_none()) {
+        usage_error(&[e.name, "--no-such-flag"], &[], "--no-such-flag");
+    }
+    if let Some(e) = section.examples.iter().find(|e| !e.timeline) {
+        usage_error(&[e.name, "--timeline"], &[], e.name);
+    }
+}

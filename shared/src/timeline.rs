@@ -116,7 +116,7 @@ pub fn print_taken() {
 ///
 /// `scale` 是时间比例，坐标轴上的秒 = 实际秒 / `scale`。
 pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
-    let mut out = String::from("时间线 (timeline)：\n");
+    let mut out = String::from("时间线 (timeline)，横轴是文档里的秒：\n");
     let (Some(t0), Some(t1)) = (
         spans.iter().map(|s| s.start_ns).min(),
         spans.iter().map(|s| s.end_ns).max(),
@@ -181,7 +181,7 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
     let total_s = total_ns / 1e9 / scale;
     let step = nice_step(total_s, cells / 10);
     let mut ticks = vec!['─'; cells];
-    let mut labels = vec![' '; cells + 8];
+    let mut labels = vec![' '; cells + 1];
     let mut next_free = 0;
     let mut k = 0u32;
     loop {
@@ -195,7 +195,7 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
                 ticks[col] = '┬';
             }
             let text = format_secs(t, step);
-            if col >= next_free && col + text.len() <= labels.len() {
+            if col >= next_free && col + text.len() <= cells + 1 {
                 for (j, ch) in text.chars().enumerate() {
                     labels[col + j] = ch;
                 }
@@ -207,7 +207,7 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
     let axis: String = ticks.into_iter().collect();
     let labels: String = labels.into_iter().collect();
     let _ = writeln!(out, "{} └{axis}┘", " ".repeat(label_w));
-    let _ = writeln!(out, "{}  {} 秒", " ".repeat(label_w), labels.trim_end());
+    let _ = writeln!(out, "{}  {}", " ".repeat(label_w), labels.trim_end());
     out.push_str("图例 (legend)：█ 运行 running   ▒ 睡眠 sleeping   · 等待 waiting");
     if any_cpu {
         out.push_str("   0-9 在该号 CPU 上运行");

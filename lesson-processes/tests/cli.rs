@@ -1,0 +1,9 @@
+//! 命令行的约定：目录、--help、未知的例子或选项、不合法的环境变量 → 退出码 2。
+
+#[test]
+fn the_command_line_keeps_its_contract() {
+    shared::testing::check_cli_contract(
+        env!("CARGO_BIN_EXE_lesson-processes"),
+        &lesson_processes::SECTION,
+    );
+}
