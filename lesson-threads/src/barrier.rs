@@ -1,0 +1,64 @@
+//! 文档「凑线程」：`Barrier(3)` 和五个线程——凑齐三个才一起往下走。
+//!
+//! 前三个线程凑齐后一起通过；后两个永远凑不齐，会一直停在 `wait()`。文档的 Python
+//! 程序因此永远不会结束。Rust 的 `main` 返回时进程退出，停着的线程随之消失，所以
+//! 这里等前三个通过后，打印一行 `注：` 说明谁还在等，然后结束。（`all` 在同一个进程里
+//! 接着跑别的例子，那两个线程会一直停到进程退出，`thread-info` 列出线程时能看到它们。）
+
+use std::sync::{Arc, Barrier, mpsc};
+use std::thread;
+
+use shared::threads::count;
+use shared::time::sleep_secs;
+use shared::timeline::{self, Kind, Span, span};
+
+const PARTIES: usize = 3;
+
+/// 启动五个线程，每隔 0.1 秒一个（让输出的先后和文档一样清楚）。
+pub fn run() -> shared::Result {
+    count()?; // 读不到线程数（非 Linux）就在这里报错，而不是在子线程里
+    let bar = Arc::new(Barrier::new(PARTIES));
+    let (passed_tx, passed_rx) = mpsc::channel();
+    let mut threads = Vec::new();
+    for i in 1..=5 {
+        let (bar, passed_tx) = (Arc::clone(&bar), passed_tx.clone());
+        let name = format!("Thread-{i}");
+        let started = timeline::now();
+        let thread = thread::Builder::new().name(name.clone()).spawn(move || {
+            // 减去主线程，只数子线程。
+            let n = count().map_or("?".into(), |n| (n - 1).to_string());
+            println!("当前活动的子线程数量: {n}");
+            span(name, Kind::Waiting, || bar.wait());
+            println!("子线程数量达到{PARTIES}");
+            let _ = passed_tx.send(i);
+        })?;
+        threads.push((i, started, thread));
+        sleep_secs(0.1);
+    }
+    drop(passed_tx);
+
+    // 等凑齐的那一组通过（5 个线程里只能凑出一组 3 个）。
+    for _ in 0..5 / PARTIES * PARTIES {
+        let i = passed_rx.recv()?;
+        let at = threads
+            .iter()
+            .position(|t| t.0 == i)
+            .expect("发来的是我们的线程");
+        threads.swap_remove(at).2.join().expect("子线程不会 panic");
+    }
+    // 剩下的还停在 wait() 里：不 join（永远等不到），在时间线上记下它们等到现在。
+    for (i, started, _) in &threads {
+        timeline::record(Span::new(
+            format!("Thread-{i}"),
+            Kind::Waiting,
+            *started,
+            timeline::now(),
+        ));
+    }
+    println!(
+        "注：还有 {} 个子线程停在 bar.wait()，永远凑不齐 {PARTIES} 个。Python 的程序会一直挂在这里；\
+         Rust 的 main 一返回，进程就退出，它们随之结束。",
+        threads.iter().filter(|t| !t.2.is_finished()).count()
+    );
+    Ok(())
+}

@@ -1,0 +1,61 @@
+//! 文档「线程锁」：两个线程不加锁地改同一个数会丢失更新；加锁 (`Mutex`) 后结果总是 0。
+//!
+//! Rust 在编译时就拒绝两个线程同时改一个普通变量（数据竞争 (data race)）：
+//!
+//! ```compile_fail,E0499
+//! let mut num = 0i64;
+//! std::thread::scope(|s| {
+//!     s.spawn(|| num += 1);
+//!     s.spawn(|| num -= 1); // error[E0499]: cannot borrow `num` as mutable more than once
+//! });
+//! ```
+//!
+//! 所以 Rust 不需要 GIL：能跨线程共享的只有 `Sync` 的类型（原子量、`Mutex`…），
+//! 线程可以真正并行。要重现文档里的混乱，只能用原子量 (atomic) 把 `num += i` 拆成
+//! 分开的"读"和"写"两步：两步之间另一个线程可能写入，那次写入就丢了。
+//! CPython ≥ 3.10 只在循环回跳、函数调用处切换线程，`num += i` 中途几乎不会被打断，
+//! 所以文档的程序在新版 Python 上多半也打印 0。
+
+use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
+use std::sync::{Barrier, Mutex};
+use std::thread;
+
+const TIMES: i64 = 1_000_000;
+
+/// 不加锁：每次加减都是"读出、算、写回"三步，不是一个整体。
+fn unlocked(num: &AtomicI64, start: &Barrier) {
+    start.wait(); // 两个线程同时出发，才会真的交错
+    for i in 0..TIMES {
+        let v = num.load(Relaxed);
+        num.store(v + i, Relaxed);
+        let v = num.load(Relaxed);
+        num.store(v - i, Relaxed);
+    }
+}
+
+/// 加锁：`lock()` 返回守卫 (guard)，守卫离开作用域时自动解锁，相当于 `with lock:`。
+fn locked(num1: &Mutex<i64>) {
+    for i in 0..TIMES {
+        let mut n = num1.lock().expect("持锁的线程不会 panic");
+        *n += i;
+        *n -= i;
+    }
+}
+
+/// 四个线程：两个不加锁地改 `num`，两个加锁改 `num1`，最后打印两个数。
+pub fn run() -> shared::Result {
+    let num = AtomicI64::new(0);
+    let num1 = Mutex::new(0i64);
+    let start = Barrier::new(2);
+    // scope 里的线程可以借用本函数的局部变量；scope 结束前自动 join 所有线程。
+    thread::scope(|s| {
+        s.spawn(|| unlocked(&num, &start));
+        s.spawn(|| unlocked(&num, &start));
+        s.spawn(|| locked(&num1));
+        s.spawn(|| locked(&num1));
+    });
+    println!("{}", num.into_inner());
+    println!("{}", num1.into_inner().expect("持锁的线程不会 panic"));
+    Ok(())
+}
+// 试一试：把 load/store 换成 `num.fetch_add(i, Relaxed)`，不加锁的结果也变成 0。
