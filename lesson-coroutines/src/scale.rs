@@ -1,0 +1,211 @@
+//! 协程 · 上万次并发：和线程相比协程可以有上万次并发；进程>=线程>=协程。
+//!
+//! 上表：N 个 tokio 任务 (task) 或 N 个操作系统线程 (OS thread) 各睡 1 秒，量墙钟时间
+//! 和每个的内存。每一行在一个新启动的子进程（本程序加隐藏参数 `--role`）里量，
+//! 内核记下的峰值常驻内存 (VmHWM, peak RSS) 就只属于这一次测量：
+//! 每个的内存 = (峰值 − 开始前的常驻内存) / N，虚拟内存 (VmPeak) 同理。
+//! 线程的内核栈等内核内存不算进 RSS，线程的真实成本比表里还高。
+//! 下表：一个接一个地创建并等它结束，平均每个进程、线程、任务要多久。
+//! 只支持 Linux（读 /proc/self/status）；数字要用 release 构建来量。
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use clap::builder::RangedU64ValueParser;
+use shared::time::secs;
+
+/// 上表的行：(单位, 子进程的角色, 数量)。
+const ROWS: [(&str, &str, usize); 5] = [
+    ("任务", "tasks", 10_000),
+    ("任务", "tasks", 100_000),
+    ("任务", "tasks", 1_000_000),
+    ("线程", "threads", 1_000),
+    ("线程", "threads", 10_000),
+];
+
+#[derive(Debug, clap::Parser)]
+struct Args {
+    /// 并发数最多到 N，小机器上用 (at most N at once)
+    #[arg(long, value_name = "N", default_value_t = 1_000_000,
+          value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
+    max: usize,
+    /// 子进程的角色：tasks、threads 或 nothing（内部使用）
+    #[arg(long, hide = true)]
+    role: Option<String>,
+    /// 子进程要创建几个（内部使用）
+    #[arg(long, hide = true, default_value_t = 1)]
+    count: usize,
+}
+
+/// 量上表的每一行，再量创建并结束一个进程、线程、任务的平均时间。
+pub fn run(args: &[String]) -> shared::Result {
+    let args: Args = shared::cli::parse_args("scale", args)?;
+    if let Some(role) = args.role {
+        return child(&role, args.count);
+    }
+    if cfg!(debug_assertions) {
+        println!("注：这是调试构建 (debug build)，数字偏慢偏大；请用 release：");
+        println!("    cargo run --release -p lesson-coroutines -- scale");
+    }
+    let one = secs(1.0).as_secs_f64();
+    println!("每个单位睡 1 秒（缩放后 {one:.3} 秒），每行在一个新的子进程里量：");
+    println!("单位       数量    墙钟时间    常驻内存/个    虚拟内存/个");
+    let mut done = Vec::new();
+    for (unit, role, count) in ROWS {
+        let count = count.min(args.max); // 被 --max 压成同一个数量的行只量一次
+        if done.contains(&(role, count)) {
+            continue;
+        }
+        done.push((role, count));
+        let out = Command::new(std::env::current_exe()?)
+            .args(["scale", "--role", role, "--count", &count.to_string()])
+            .output()?;
+        let text = String::from_utf8_lossy(&out.stdout);
+        let numbers: Vec<f64> = text
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        let (true, &[wall, rss, vm]) = (out.status.success(), &numbers[..]) else {
+            let why = String::from_utf8_lossy(&out.stderr);
+            return Err(format!(
+                "量 {count} 个 {role} 失败：{}（试试小一点的 --max）",
+                why.trim()
+            )
+            .into());
+        };
+        println!(
+            "{unit} {count:>10} {wall:>9.3} 秒 {:>14} {:>14}",
+            bytes(rss),
+            bytes(vm)
+        );
+    }
+
+    println!();
+    println!("创建并结束一个（一个接一个，取平均）：进程>=线程>=协程");
+    let exe = std::env::current_exe()?;
+    let process = average(20, || {
+        match Command::new(&exe)
+            .args(["scale", "--role", "nothing"])
+            .status()?
+        {
+            status if status.success() => Ok(()),
+            status => Err(format!("空的子进程失败：{status}").into()),
+        }
+    })?;
+    let thread = average(1_000, || {
+        let thread = std::thread::Builder::new().spawn(|| {})?;
+        thread.join().map_err(|_| "空线程 panic 了".into())
+    })?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    let task = runtime.block_on(async {
+        let start = Instant::now();
+        for _ in 0..100_000 {
+            tokio::spawn(async {}).await?;
+        }
+        shared::Result::Ok(start.elapsed() / 100_000)
+    })?;
+    for (unit, each, reps) in [
+        ("进程", process, 20),
+        ("线程", thread, 1_000),
+        ("任务", task, 100_000),
+    ] {
+        println!("{unit} {:>12} （{reps} 次）", time(each));
+    }
+    let times = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-12);
+    println!(
+        "创建一个进程的时间，够创建约 {:.0} 个线程、{:.0} 个任务。",
+        times(process, thread),
+        times(process, task)
+    );
+    Ok(())
+}
+
+/// 子进程：创建 `count` 个各睡 1 秒的任务或线程，全部结束后打印墙钟秒数和每个的内存。
+fn child(role: &str, count: usize) -> shared::Result {
+    if role == "nothing" {
+        return Ok(()); // 量"创建并结束一个进程"用的空进程
+    }
+    let one_second = secs(1.0);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    let [rss, _, size, _] = memory()?;
+    let start = Instant::now();
+    match role {
+        // 每个任务从创建起睡 1 秒；留着句柄 (JoinHandle)，最后逐个等它们结束。
+        "tasks" => runtime.block_on(async {
+            let mut tasks = Vec::with_capacity(count);
+            for _ in 0..count {
+                tasks.push(tokio::spawn(tokio::time::sleep(one_second)));
+            }
+            for task in tasks {
+                task.await?;
+            }
+            shared::Result::Ok(())
+        })?,
+        "threads" => {
+            let mut threads = Vec::with_capacity(count);
+            for _ in 0..count {
+                threads.push(
+                    std::thread::Builder::new().spawn(move || std::thread::sleep(one_second))?,
+                );
+            }
+            for thread in threads {
+                thread.join().map_err(|_| "睡眠的线程 panic 了")?;
+            }
+        }
+        _ => return Err(shared::UsageError(format!("未知的角色 {role:?}")).into()),
+    }
+    let wall = start.elapsed().as_secs_f64();
+    let [_, hwm, _, peak] = memory()?;
+    let each = |high: u64, low: u64| high.saturating_sub(low) as f64 * 1024.0 / count as f64;
+    println!("{wall} {} {}", each(hwm, rss), each(peak, size));
+    Ok(())
+}
+
+/// 本进程的 [VmRSS, VmHWM, VmSize, VmPeak]，单位 KiB，从 /proc/self/status 读出。
+fn memory() -> shared::Result<[u64; 4]> {
+    let status = std::fs::read_to_string("/proc/self/status")
+        .map_err(|e| format!("读不到 /proc/self/status（scale 只支持 Linux）：{e}"))?;
+    let kib = |name: &str| {
+        let value = status.lines().find_map(|l| {
+            l.strip_prefix(name)?
+                .trim()
+                .strip_suffix(" kB")?
+                .parse()
+                .ok()
+        });
+        value.ok_or_else(|| format!("/proc/self/status 里没有 {name}"))
+    };
+    Ok([
+        kib("VmRSS:")?,
+        kib("VmHWM:")?,
+        kib("VmSize:")?,
+        kib("VmPeak:")?,
+    ])
+}
+
+fn average(reps: u32, mut once: impl FnMut() -> shared::Result) -> shared::Result<Duration> {
+    let start = Instant::now();
+    for _ in 0..reps {
+        once()?;
+    }
+    Ok(start.elapsed() / reps)
+}
+
+fn bytes(b: f64) -> String {
+    match b {
+        b if b < 1024.0 => format!("{b:.0} B"),
+        b if b < 1024.0 * 1024.0 => format!("{:.1} KiB", b / 1024.0),
+        b => format!("{:.1} MiB", b / 1024.0 / 1024.0),
+    }
+}
+
+fn time(d: Duration) -> String {
+    match d.as_secs_f64() * 1e6 {
+        us if us < 1000.0 => format!("{us:.3} µs"),
+        us => format!("{:.3} ms", us / 1000.0),
+    }
+}

@@ -1,0 +1,42 @@
+//! 协程程序 · `await time.sleep(1)`：先被拒绝，再包进 `async fn`，仍然串行。
+//!
+//! Python 运行到这里才报 TypeError；Rust 在编译时就拒绝 `.await` 一个不是 future 的值
+//! （大意：error[E0277]: `()` is not a future）：
+//!
+//! ```compile_fail,E0277
+//! async fn hello() {
+//!     std::thread::sleep(std::time::Duration::from_secs(1)).await;
+//! }
+//! ```
+//!
+//! 把它包进 `async fn sleep()` 就能编译了，可睡眠本身仍是阻塞的：`sleep()` 第一次被
+//! 推进 (poll) 时就把线程整整睡上 1 秒才返回，`.await` 没有机会交出执行权，照样串行。
+
+use futures::future::join_all;
+use shared::stopwatch::Stopwatch;
+use shared::timeline::{Kind, Span, now, record};
+
+/// 把阻塞的睡眠封装成一个协程函数。
+async fn sleep() {
+    shared::time::sleep_secs(1.0);
+}
+
+async fn hello(n: usize) {
+    println!("Hello world! ({:?})", std::thread::current());
+    let t = now();
+    // 再通过 .await 去调用它：能编译，但线程还是被占住了。
+    sleep().await;
+    record(Span::new(format!("hello {n}"), Kind::Sleeping, t, now()));
+    println!("Hello again! ({:?})", std::thread::current());
+}
+
+/// 三个 `hello()` 交给单线程运行时，最后打印总耗时：仍约 3 秒。
+pub fn run() -> shared::Result {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    let start = Stopwatch::start();
+    runtime.block_on(join_all((1..=3).map(hello)));
+    start.print_total(3);
+    Ok(())
+}

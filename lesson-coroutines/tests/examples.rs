@@ -1,0 +1,171 @@
+//! 每个例子都运行真实的二进制：检查文档里的输出行和顺序，以及文档的说法。
+
+use std::time::Duration;
+
+use shared::testing::{Output, all_secs, lesson, run};
+
+const EXE: &str = env!("CARGO_BIN_EXE_lesson-coroutines");
+
+/// 用给定的时间比例运行一个例子，必须成功退出。
+fn example(args: &[&str], scale: f64) -> Output {
+    let mut cmd = lesson(EXE, args);
+    cmd.env("LESSON_TIME_SCALE", scale.to_string());
+    run(cmd, Duration::from_secs(60)).success()
+}
+
+/// 以 `Hello` 开头的行，拆成 (`Hello world!` 或 `Hello again!`, 括号里的线程)。
+fn hellos(out: &Output) -> Vec<(&str, &str)> {
+    out.stdout
+        .lines()
+        .filter(|l| l.starts_with("Hello"))
+        .map(|l| {
+            let (head, thread) = l.split_once(" (").unwrap_or_else(|| panic!("{l}\n{out}"));
+            (
+                head,
+                thread.strip_suffix(')').unwrap_or_else(|| panic!("{l}")),
+            )
+        })
+        .collect()
+}
+
+fn heads<'a>(out: &'a Output) -> Vec<&'a str> {
+    hellos(out).into_iter().map(|(head, _)| head).collect()
+}
+
+/// 例子打印的 `总耗时: …秒.`，换算成文档里的秒（除以时间比例）。
+fn total_units(out: &Output, scale: f64) -> f64 {
+    match all_secs(&out.stdout, "总耗时: ")[..] {
+        [total] => total / scale,
+        _ => panic!("需要正好一行 总耗时\n{out}"),
+    }
+}
+
+const W: &str = "Hello world!";
+const A: &str = "Hello again!";
+
+#[test]
+fn hello_prints_the_two_lines() {
+    let out = example(&["hello"], 0.05);
+    assert_eq!(out.lines(), [W, A], "{out}");
+}
+
+#[test]
+fn hello_many_runs_three_coroutines_on_one_thread() {
+    let out = example(&["hello-many"], 0.05);
+    assert_eq!(out.lines().len(), 6, "{out}");
+    assert_eq!(heads(&out), [W, A, W, A, W, A], "{out}");
+    let threads: Vec<&str> = hellos(&out).into_iter().map(|(_, t)| t).collect();
+    assert!(threads.iter().all(|t| *t == threads[0]), "{out}");
+    assert!(threads[0].contains(r#"name: Some("main")"#), "{out}");
+}
+
+#[test]
+fn blocking_and_wrapped_sleep_run_one_after_another() {
+    let scale = 0.05;
+    for name in ["blocking-sleep", "wrapped-sleep"] {
+        let out = example(&[name], scale);
+        // 串行：每个 world 之后紧跟它自己的 again，一共至少 3 秒（缩放后）。
+        assert_eq!(heads(&out), [W, A, W, A, W, A], "{name}\n{out}");
+        assert!(total_units(&out, scale) >= 2.97, "{name}\n{out}");
+    }
+}
+
+#[test]
+fn async_sleep_overlaps_the_three_sleeps() {
+    let scale = 0.2;
+    let out = example(&["async-sleep"], scale);
+    assert_eq!(heads(&out), [W, W, W, A, A, A], "{out}");
+    let total = total_units(&out, scale);
+    // 三个 1 秒的睡眠重叠：约 1 秒，远小于串行的 3 秒，也小于 2 秒。
+    assert!((0.99..1.75).contains(&total), "total {total}\n{out}");
+}
+
+#[test]
+fn semaphore_never_lets_a_third_coroutine_in() {
+    let scale = 0.2;
+    let out = example(&["semaphore"], scale);
+    let heads = heads(&out);
+    assert_eq!(heads.len(), 6, "{out}");
+    // 每个协程在拿到许可之后打印 world，归还许可之前打印 again；单线程上打印的先后
+    // 就是发生的先后，所以数 world 减 again 就是此刻里面有几个。
+    let mut inside = 0;
+    let mut most = 0;
+    for head in &heads {
+        inside += if *head == W { 1 } else { -1 };
+        assert!(inside >= 0, "{out}");
+        most = most.max(inside);
+    }
+    assert_eq!(most, 2, "最多两个同时在里面，而且确实有两个同时在\n{out}");
+    assert_eq!(inside, 0, "{out}");
+    assert_eq!(heads[..2], [W, W], "{out}");
+    assert_eq!(heads[5], A, "{out}");
+    let total = total_units(&out, scale);
+    assert!((1.98..2.75).contains(&total), "total {total}\n{out}");
+}
+
+#[test]
+fn lazy_future_runs_only_when_awaited_or_spawned() {
+    let out = example(&["lazy"], 0.05);
+    assert_eq!(
+        out.lines(),
+        [
+            "调用了 hello()，得到一个 future：还什么都没打印。",
+            "现在 .await 它：",
+            W,
+            A,
+            "tokio::spawn(hello()) 交出一个任务，我们不 await 它。",
+            W,
+            A,
+            "交出执行权之后，任务已经运行完了吗？true",
+        ],
+        "{out}"
+    );
+}
+
+/// `--timeline` 图里每个任务一行：`hello 1 │▒▒▒   │` → 格子里的字符。
+fn timeline_rows(out: &Output) -> Vec<Vec<char>> {
+    let rows: Vec<Vec<char>> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("hello "))
+        .map(|l| {
+            let cells = l.split('│').nth(1).unwrap_or_else(|| panic!("{l}"));
+            cells.chars().collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 3, "{out}");
+    rows
+}
+
+/// 有多少列里至少有 `k` 个任务在睡。
+fn columns_with_sleepers(rows: &[Vec<char>], k: usize) -> usize {
+    (0..rows[0].len())
+        .filter(|&i| rows.iter().filter(|r| r.get(i) == Some(&'▒')).count() >= k)
+        .count()
+}
+
+#[test]
+fn timelines_show_serial_and_overlapping_sleeps() {
+    for name in ["blocking-sleep", "wrapped-sleep"] {
+        let rows = timeline_rows(&example(&[name, "--timeline"], 0.05));
+        // 首尾相接：只有交界处的一两格会同时有两个在睡。
+        assert!(columns_with_sleepers(&rows, 2) <= 3, "{name} {rows:?}");
+        assert!(columns_with_sleepers(&rows, 1) > rows[0].len() * 9 / 10);
+    }
+    let rows = timeline_rows(&example(&["async-sleep", "--timeline"], 0.05));
+    assert!(
+        columns_with_sleepers(&rows, 3) > rows[0].len() * 8 / 10,
+        "{rows:?}"
+    );
+
+    let out = example(&["semaphore", "--timeline"], 0.05);
+    let rows = timeline_rows(&out);
+    assert!(columns_with_sleepers(&rows, 3) <= 2, "{out}");
+    assert!(
+        rows.iter().any(|r| r.first() == Some(&'·')),
+        "第三个先等待\n{out}"
+    );
+
+    let out = example(&["hello-many", "--timeline"], 0.05);
+    timeline_rows(&out);
+}

@@ -1,0 +1,92 @@
+//! `scale`：小的 `--max` 也要跑出完整的表；坏的 `--max` 是一行错误、退出码 2。
+
+use std::time::Duration;
+
+use shared::testing::{Output, lesson, run};
+
+const EXE: &str = env!("CARGO_BIN_EXE_lesson-coroutines");
+
+/// `471 B`、`10.3 KiB`、`6.8 MiB` → 字节数。
+fn bytes(number: &str, unit: &str) -> f64 {
+    let n: f64 = number.parse().unwrap_or_else(|_| panic!("{number}"));
+    n * match unit {
+        "B" => 1.0,
+        "KiB" => 1024.0,
+        "MiB" => 1024.0 * 1024.0,
+        _ => panic!("unit {unit}"),
+    }
+}
+
+/// `12.345 µs`、`2.1 ms` → 微秒。
+fn micros(number: &str, unit: &str) -> f64 {
+    let n: f64 = number.parse().unwrap_or_else(|_| panic!("{number}"));
+    n * if unit == "ms" { 1000.0 } else { 1.0 }
+}
+
+#[test]
+fn a_small_max_prints_the_whole_table() {
+    let scale = 0.05;
+    let out: Output = run(
+        lesson(EXE, &["scale", "--max", "1500"]),
+        Duration::from_secs(120),
+    )
+    .success();
+    assert_eq!(
+        out.stdout.contains("调试构建"),
+        cfg!(debug_assertions),
+        "{out}"
+    );
+    assert!(out.stdout.contains("单位       数量    墙钟时间"), "{out}");
+
+    // 行：任务 1500；线程 1000、1500（--max 把 10000 压成 1500，其余的重复行跳过）。
+    let rows: Vec<Vec<&str>> = out
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .filter(|w| w.len() == 8 && (w[0] == "任务" || w[0] == "线程"))
+        .collect();
+    let shape: Vec<(&str, &str)> = rows.iter().map(|w| (w[0], w[1])).collect();
+    assert_eq!(
+        shape,
+        [("任务", "1500"), ("线程", "1000"), ("线程", "1500")],
+        "{out}"
+    );
+    for w in &rows {
+        let wall: f64 = w[2].parse().expect("wall seconds");
+        // 每个都睡了 1 秒（缩放后）：墙钟不会更短；它们同时睡，所以也远小于数量 × 1 秒。
+        assert!(wall >= scale * 0.99 && wall < scale * 100.0, "{w:?}\n{out}");
+    }
+    // 线程要预留自己的栈 (stack)，虚拟内存按 MiB 计；任务只是堆上的一小块。
+    let (task_vm, thread_vm) = (bytes(rows[0][6], rows[0][7]), bytes(rows[2][6], rows[2][7]));
+    assert!(thread_vm > 100.0 * task_vm.max(1.0), "{out}");
+
+    // 创建并结束一个：进程>=线程>=协程。
+    let cost = |unit: &str| {
+        let line = out
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(unit) && l.contains("次）"));
+        let w: Vec<&str> = line
+            .unwrap_or_else(|| panic!("{unit}\n{out}"))
+            .split_whitespace()
+            .collect();
+        micros(w[1], w[2])
+    };
+    let (process, thread, task) = (cost("进程"), cost("线程"), cost("任务"));
+    assert!(process > thread && thread > task && task > 0.0, "{out}");
+}
+
+#[test]
+fn a_bad_max_is_a_usage_error() {
+    for bad in ["0", "-1", "abc", "1.5", ""] {
+        let out = run(
+            lesson(EXE, &["scale", "--max", bad]),
+            Duration::from_secs(30),
+        );
+        assert_eq!(out.status.code(), Some(2), "{bad:?}\n{out}");
+        assert_eq!(out.stderr.lines().count(), 1, "{bad:?}\n{out}");
+        assert!(out.stderr.contains("scale"), "{out}");
+        assert!(!out.stderr.contains("panicked"), "{out}");
+        assert!(out.stdout.is_empty(), "{out}");
+    }
+}
