@@ -28,7 +28,7 @@ fn hellos(out: &Output) -> Vec<(&str, &str)> {
         .collect()
 }
 
-fn heads<'a>(out: &'a Output) -> Vec<&'a str> {
+fn heads(out: &Output) -> Vec<&str> {
     hellos(out).into_iter().map(|(head, _)| head).collect()
 }
 
