@@ -5,6 +5,7 @@
 //! 这里等前三个通过后，打印一行 `注：` 说明谁还在等，然后结束。（`all` 在同一个进程里
 //! 接着跑别的例子，那两个线程会一直停到进程退出，`thread-info` 列出线程时能看到它们。）
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Barrier, mpsc};
 use std::thread;
 
@@ -19,7 +20,7 @@ pub fn run() -> shared::Result {
     count()?; // 读不到线程数（非 Linux）就在这里报错，而不是在子线程里
     let bar = Arc::new(Barrier::new(PARTIES));
     let (passed_tx, passed_rx) = mpsc::channel();
-    let mut threads = Vec::new();
+    let mut waiting = BTreeMap::new(); // 编号 → (启动时刻, 句柄)
     for i in 1..=5 {
         let (bar, passed_tx) = (Arc::clone(&bar), passed_tx.clone());
         let name = format!("Thread-{i}");
@@ -32,33 +33,31 @@ pub fn run() -> shared::Result {
             println!("子线程数量达到{PARTIES}");
             let _ = passed_tx.send(i);
         })?;
-        threads.push((i, started, thread));
+        waiting.insert(i, (started, thread));
         sleep_secs(0.1);
     }
     drop(passed_tx);
 
-    // 等凑齐的那一组通过（5 个线程里只能凑出一组 3 个）。
-    for _ in 0..5 / PARTIES * PARTIES {
+    // 五个线程只凑得齐一组：等这一组的三个通过。
+    for _ in 0..PARTIES {
         let i = passed_rx.recv()?;
-        let at = threads
-            .iter()
-            .position(|t| t.0 == i)
-            .expect("发来的是我们的线程");
-        threads.swap_remove(at).2.join().expect("子线程不会 panic");
+        let (_, thread) = waiting.remove(&i).expect("发来的是我们的线程编号");
+        thread.join().expect("子线程不会 panic");
     }
-    // 剩下的还停在 wait() 里：不 join（永远等不到），在时间线上记下它们等到现在。
-    for (i, started, _) in &threads {
-        timeline::record(Span::new(
+    // 剩下的还停在 wait() 里：不 join（永远等不到），在时间线上记下它们一直等到现在。
+    for (i, (started, _)) in &waiting {
+        let span = Span::new(
             format!("Thread-{i}"),
             Kind::Waiting,
             *started,
             timeline::now(),
-        ));
+        );
+        timeline::record(span);
     }
+    let stuck = waiting.values().filter(|(_, t)| !t.is_finished()).count();
     println!(
-        "注：还有 {} 个子线程停在 bar.wait()，永远凑不齐 {PARTIES} 个。Python 的程序会一直挂在这里；\
-         Rust 的 main 一返回，进程就退出，它们随之结束。",
-        threads.iter().filter(|t| !t.2.is_finished()).count()
+        "注：还有 {stuck} 个子线程停在 bar.wait()，永远凑不齐 {PARTIES} 个。\
+         Python 的程序会一直挂在这里；Rust 的 main 一返回，进程就退出，它们随之结束。"
     );
     Ok(())
 }

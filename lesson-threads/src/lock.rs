@@ -12,11 +12,11 @@
 //!
 //! 所以 Rust 不需要 GIL：能跨线程共享的只有 `Sync` 的类型（原子量、`Mutex`…），
 //! 线程可以真正并行。要重现文档里的混乱，只能用原子量 (atomic) 把 `num += i` 拆成
-//! 分开的"读"和"写"两步：两步之间另一个线程可能写入，那次写入就丢了。
+//! 分开的"读"和"写"两步：每步各自是原子的，两步之间另一个线程的写入却会被覆盖掉。
 //! CPython ≥ 3.10 只在循环回跳、函数调用处切换线程，`num += i` 中途几乎不会被打断，
 //! 所以文档的程序在新版 Python 上多半也打印 0。
 
-use std::sync::atomic::{AtomicI64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicI64, Ordering::SeqCst};
 use std::sync::{Barrier, Mutex};
 use std::thread;
 
@@ -26,10 +26,10 @@ const TIMES: i64 = 1_000_000;
 fn unlocked(num: &AtomicI64, start: &Barrier) {
     start.wait(); // 两个线程同时出发，才会真的交错
     for i in 0..TIMES {
-        let v = num.load(Relaxed);
-        num.store(v + i, Relaxed);
-        let v = num.load(Relaxed);
-        num.store(v - i, Relaxed);
+        let v = num.load(SeqCst);
+        num.store(v + i, SeqCst);
+        let v = num.load(SeqCst);
+        num.store(v - i, SeqCst);
     }
 }
 
@@ -47,10 +47,14 @@ pub fn run() -> shared::Result {
     let num = AtomicI64::new(0);
     let num1 = Mutex::new(0i64);
     let start = Barrier::new(2);
-    // scope 里的线程可以借用本函数的局部变量；scope 结束前自动 join 所有线程。
+    // scope 里的线程可以借用本函数的局部变量；scope 结束时自动 join 其中的线程。
+    // 文档同时启动四个线程。这里分两组：两个核的机器上四个线程抢两个核，不加锁的
+    // 两个常常是轮流而不是同时运行，就看不到丢失——竞争要两个线程真的同时在改。
     thread::scope(|s| {
         s.spawn(|| unlocked(&num, &start));
         s.spawn(|| unlocked(&num, &start));
+    });
+    thread::scope(|s| {
         s.spawn(|| locked(&num1));
         s.spawn(|| locked(&num1));
     });
@@ -58,4 +62,5 @@ pub fn run() -> shared::Result {
     println!("{}", num1.into_inner().expect("持锁的线程不会 panic"));
     Ok(())
 }
-// 试一试：把 load/store 换成 `num.fetch_add(i, Relaxed)`，不加锁的结果也变成 0。
+// 试一试：把两对 load/store 换成 `num.fetch_add(i, SeqCst)` 和 `num.fetch_sub(i, SeqCst)`
+// （读-改-写一步完成），不加锁的结果也总是 0。

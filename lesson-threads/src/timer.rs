@@ -45,6 +45,7 @@ impl Timer {
     }
 }
 
+/// 文档里定时执行的 `run`。
 fn task() {
     println!("启动线程");
     println!("结束线程");
@@ -64,7 +65,7 @@ pub fn run() -> shared::Result {
     sleep_secs(2.0); // 等过原定的触发时刻：被取消的任务不会再执行
     let fired = t2.join();
     println!(
-        "t2 原定 2 秒后执行，第 1 秒时取消 (cancel)；到第 {:.0} 秒：run {}.",
+        "t2 原定 2 秒后启动，第 1 秒时被取消 (cancel)；到第 {:.0} 秒，它{}.",
         unscaled_secs(watch.elapsed()),
         if fired { "执行了" } else { "没有执行" }
     );
