@@ -168,11 +168,12 @@ fn timelines_show_serial_and_overlapping_sleeps() {
     let out = example(&["semaphore", "--timeline"], 0.1);
     let rows = timeline_rows(&out);
     let width = rows[0].len();
+    let early = width / 10;
     assert!(
-        first_sleep(&rows[0]) <= 1 && first_sleep(&rows[1]) <= 1,
+        first_sleep(&rows[0]) <= early && first_sleep(&rows[1]) <= early,
         "{out}"
     );
-    assert_eq!(rows[2].first(), Some(&'·'), "{out}");
+    assert!(rows[2][..first_sleep(&rows[2])].contains(&'·'), "{out}");
     assert!(first_sleep(&rows[2]) > width * 2 / 5, "{out}");
 
     let out = example(&["hello-many", "--timeline"], 0.05);
