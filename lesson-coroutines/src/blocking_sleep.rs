@@ -19,7 +19,8 @@ async fn hello(n: usize) {
     println!("Hello again! ({:?})", std::thread::current());
 }
 
-/// 三个 `hello()` 交给单线程运行时，最后打印总耗时（文档里写作"(1秒延迟)"）。
+/// 三个 `hello()` 交给单线程运行时。文档用"(1秒延迟)"标出停顿，这里最后多打印一行
+/// `总耗时`（线程一节的格式），一共等了多久一目了然：约 3 秒。
 pub fn run() -> shared::Result {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()

@@ -1,8 +1,9 @@
 //! asyncio模块 · 协程对象：调用 `async fn` 只得到一个 future，什么也不执行。
 //!
 //! 和 Python 调用协程函数只返回协程对象一样，Rust 的 future 是惰性的 (lazy)：不
-//! `.await` 它、也不交给运行时，函数体一行也不会跑。丢掉不用，编译器会警告
-//! （大意：unused implementer of `Future` that must be used）：
+//! `.await` 它、也不交给运行时，函数体一行也不会跑。丢掉不用时，Python 到运行时才警告
+//! "coroutine 'hello' was never awaited"；Rust 在编译时就警告（大意：unused implementer
+//! of `Future` that must be used），下面用 `deny` 把这个警告变成错误来演示：
 //!
 //! ```compile_fail
 //! #![deny(unused_must_use)]

@@ -25,7 +25,7 @@ async fn hello(n: usize, semaphore: &Semaphore) {
     println!("Hello again! ({:?})", std::thread::current());
 } // 这里 _permit 被丢弃，许可还给信号量。
 
-/// 创建一个限制并发量为 2 的信号量，三个 `hello()` 共用它。
+/// 创建一个限制并发量为 2 的信号量，三个 `hello()` 共用它；最后多打印一行 `总耗时`：约 2 秒。
 pub fn run() -> shared::Result {
     let semaphore = Semaphore::new(2);
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -30,7 +30,7 @@ async fn hello(n: usize) {
     println!("Hello again! ({:?})", std::thread::current());
 }
 
-/// 三个 `hello()` 交给单线程运行时，最后打印总耗时：仍约 3 秒。
+/// 三个 `hello()` 交给单线程运行时，最后多打印一行 `总耗时`：仍约 3 秒。
 pub fn run() -> shared::Result {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
