@@ -11,7 +11,6 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use clap::builder::RangedU64ValueParser;
 use shared::time::secs;
 
 /// 上表的行：(单位, 子进程的角色, 数量)。
@@ -26,8 +25,7 @@ const ROWS: [(&str, &str, usize); 5] = [
 #[derive(Debug, clap::Parser)]
 struct Args {
     /// 并发数最多到 N，小机器上用 (at most N at once)
-    #[arg(long, value_name = "N", default_value_t = 1_000_000,
-          value_parser = RangedU64ValueParser::<usize>::new().range(1..))]
+    #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = positive)]
     max: usize,
     /// 子进程的角色：tasks、threads 或 nothing（内部使用）
     #[arg(long, hide = true)]
@@ -120,6 +118,14 @@ pub fn run(args: &[String]) -> shared::Result {
         times(process, task)
     );
     Ok(())
+}
+
+/// `--max` 的值：大于 0 的整数。
+fn positive(text: &str) -> Result<usize, String> {
+    match text.parse() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err("需要一个大于 0 的整数 (a positive integer)".into()),
+    }
 }
 
 /// 子进程：创建 `count` 个各睡 1 秒的任务或线程，全部结束后打印墙钟秒数和每个的内存。
