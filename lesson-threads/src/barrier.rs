@@ -15,7 +15,7 @@ use shared::timeline::{self, Kind, Span, span};
 
 const PARTIES: usize = 3;
 
-/// 启动五个线程，每隔 0.1 秒一个（让输出的先后和文档一样清楚）。
+/// 启动五个线程，一个数完数、再过 0.1 秒才启动下一个，输出的先后因此和文档一样。
 pub fn run() -> shared::Result {
     count()?; // 读不到线程数（非 Linux）就在这里报错，而不是在子线程里
     let bar = Arc::new(Barrier::new(PARTIES));
@@ -23,17 +23,20 @@ pub fn run() -> shared::Result {
     let mut waiting = BTreeMap::new(); // 编号 → (启动时刻, 句柄)
     for i in 1..=5 {
         let (bar, passed_tx) = (Arc::clone(&bar), passed_tx.clone());
+        let (counted_tx, counted_rx) = mpsc::channel();
         let name = format!("Thread-{i}");
         let started = timeline::now();
         let thread = thread::Builder::new().name(name.clone()).spawn(move || {
             // 减去主线程，只数子线程。
             let n = count().map_or("?".into(), |n| (n - 1).to_string());
             println!("当前活动的子线程数量: {n}");
+            let _ = counted_tx.send(());
             span(name, Kind::Waiting, || bar.wait());
             println!("子线程数量达到{PARTIES}");
             let _ = passed_tx.send(i);
         })?;
         waiting.insert(i, (started, thread));
+        counted_rx.recv()?; // 等它数完再启动下一个
         sleep_secs(0.1);
     }
     drop(passed_tx);
