@@ -29,7 +29,8 @@ pub static EXAMPLES: &[Example] = &[
         SPANS,
         one_core_one_task::run,
     )
-    .timeline(),
+    .timeline()
+    .aliases(&["单核单任务"]),
     Example::with_args(
         "one-core-many-tasks",
         "核与任务 · 单核多任务",
@@ -37,7 +38,8 @@ pub static EXAMPLES: &[Example] = &[
         SPANS,
         one_core_many_tasks::run,
     )
-    .timeline(),
+    .timeline()
+    .aliases(&["单核多任务"]),
     Example::with_args(
         "many-cores-many-tasks",
         "核与任务 · 多核多任务",
@@ -45,7 +47,8 @@ pub static EXAMPLES: &[Example] = &[
         SPANS,
         many_cores_many_tasks::run,
     )
-    .timeline(),
+    .timeline()
+    .aliases(&["多核多任务"]),
     Example::with_args(
         "sync-async",
         "同步异步",

@@ -33,22 +33,22 @@ pub fn run(args: &[String]) -> shared::Result {
     let cases: [Case; 4] = [
         (
             "同步阻塞",
-            "你打电话给114查路线，客服在查询过程中，你一直在接听电话。",
+            "客服在查询过程中，你一直在接听电话。",
             sync_blocking,
         ),
         (
             "同步非阻塞",
-            "你打电话给114查路线，客服在查询过程中，你一直在接听电话并且还打了一局游戏。",
+            "客服在查询过程中，你一直在接听电话并且还打了一局游戏。",
             sync_nonblocking,
         ),
         (
             "异步阻塞",
-            "你打电话给114查路线，客服说查好之后打给你，但这期间你什么都没做，一直在等回复。",
+            "客服说查好之后打给你，但这期间你什么都没做，一直在等回复。",
             async_blocking,
         ),
         (
             "异步非阻塞",
-            "你打电话给114查路线，客服说查好之后打给你，这期间你打了一局游戏。",
+            "客服说查好之后打给你，这期间你打了一局游戏。",
             async_nonblocking,
         ),
     ];
@@ -56,7 +56,7 @@ pub fn run(args: &[String]) -> shared::Result {
         if i > 0 {
             println!();
         }
-        println!("{}. {name}：{story}", i + 1);
+        println!("{}. {name}：你打电话给114查路线，{story}", i + 1);
         let clock = Stopwatch::start();
         case()?;
         let wall = clock.elapsed();
