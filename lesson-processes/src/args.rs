@@ -4,6 +4,13 @@
 //! 送到子进程、再按同一个类型还原。Python 靠 pickle，Rust 靠 serde，而且类型在编译时
 //! 就定了：子进程收到的就是 `(i32, String, HashMap<String, i32>)`，不是任意对象。
 //! Rust 用 `{:?}` 打印，所以是 `"2"` 而不是 Python 的 `'2'`。
+//!
+//! 借用 (borrow) 也不能跨进程：子进程看不到父进程的内存，所以消息必须是自有的值
+//! （`&str` 不满足 `DeserializeOwned`：implementation of `Deserialize` is not general enough）：
+//!
+//! ```compile_fail
+//! let _ = lesson_processes::child::Child::<&str, ()>::spawn("args.child");
+//! ```
 
 use std::collections::HashMap;
 
@@ -24,7 +31,7 @@ pub fn child(boot: Boot) -> shared::Result {
 
 /// 启动子进程，把参数发过去，等它结束。
 pub fn run() -> shared::Result {
-    let t1 = Child::<Args, ()>::spawn("args.child")?;
+    let mut t1 = Child::<Args, ()>::spawn("args.child")?;
     t1.send((1, "2".to_owned(), HashMap::from([("c".to_owned(), 3)])))?;
     t1.join()?;
     Ok(())

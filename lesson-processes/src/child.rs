@@ -12,7 +12,7 @@
 use std::process::{Command, ExitCode, ExitStatus};
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::RecvTimeoutError;
+use crossbeam_channel::{Receiver, RecvTimeoutError};
 use ipc_channel::ipc::{self, IpcOneShotServer, IpcReceiver, IpcSender};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use shared::timeline::{self, Span};
@@ -46,7 +46,7 @@ pub struct Boot {
 }
 
 /// 子进程连上后发给父进程的第一条消息：两条新通道各一端，外加送回时间线的通道。
-#[derive(Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(bound = "")]
 struct Hello<D: Message, U: Message> {
     to_child: IpcSender<D>,
@@ -59,13 +59,12 @@ struct Hello<D: Message, U: Message> {
 pub struct Child<D: Message, U: Message> {
     role: String,
     process: KillOnDrop,
-    to_child: IpcSender<D>,
-    from_child: IpcReceiver<U>,
-    spans: IpcReceiver<Vec<Span>>,
+    accepting: Option<Accepting<D, U>>,
+    link: Option<Hello<D, U>>,
 }
 
 impl<D: Message, U: Message> Child<D, U> {
-    /// 启动扮演 `role` 的子进程，等它连上（或者在连上之前就结束了）。
+    /// 启动扮演 `role` 的子进程，马上返回（像 `Process.start()`）；第一次用到通道时才等它连上。
     ///
     /// 要在会一直活着的线程（通常是主线程）里调用：`PR_SET_PDEATHSIG` 认的是
     /// 启动它的那个线程，那个线程一结束，子进程就会被杀。
@@ -77,36 +76,14 @@ impl<D: Message, U: Message> Child<D, U> {
         let process = Command::new(std::env::current_exe()?)
             .args([ROLE_ARG, role, &std::process::id().to_string(), &name])
             .spawn()?;
-        let mut process = KillOnDrop(process);
-        // `accept` 没有超时：放到线程里等，主线程同时盯着子进程是否已经结束。
-        let (tx, rx) = crossbeam_channel::bounded(1);
+        // `accept` 会一直等到有人连上，所以放在线程里，结果经 channel 交回来。
+        let (tx, accepted) = crossbeam_channel::bounded(1);
         std::thread::spawn(move || tx.send(server.accept().map(|(_, hello)| hello)));
-        let hello = loop {
-            match rx.recv_timeout(Duration::from_millis(5)) {
-                Ok(accepted) => break accepted?,
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return Err("accept 线程意外结束".into()),
-            }
-            if let Some(status) = process.0.try_wait()? {
-                // 子进程已经结束：也许它连上过（那样 accept 已有结果），也许没有。我们自己
-                // 连一下再断开，没连上的 accept 就会报错返回，服务器和临时 socket 文件随之删除。
-                drop(IpcSender::<Hello<D, U>>::connect(name));
-                match rx.recv() {
-                    Ok(Ok(hello)) => break hello,
-                    _ => {
-                        return Err(
-                            format!("子进程 {role} 没连上就结束了：{}", describe(status)).into(),
-                        );
-                    }
-                }
-            }
-        };
         Ok(Child {
             role: role.to_owned(),
-            process,
-            to_child: hello.to_child,
-            from_child: hello.from_child,
-            spans: hello.spans,
+            process: KillOnDrop(process),
+            accepting: Some(Accepting { name, accepted }),
+            link: None,
         })
     }
 
@@ -115,18 +92,32 @@ impl<D: Message, U: Message> Child<D, U> {
         self.process.0.id()
     }
 
+    /// 三条通道；还没连上就等它连上。
+    fn link(&mut self) -> Result<&Hello<D, U>> {
+        if let Some(accepting) = self.accepting.take() {
+            self.link = Some(accepting.wait(&mut self.process.0, &self.role)?);
+        }
+        self.link
+            .as_ref()
+            .ok_or_else(|| format!("子进程 {} 没有连上", self.role).into())
+    }
+
     /// 发一条消息给子进程。
-    pub fn send(&self, message: D) -> Result {
-        self.to_child
+    pub fn send(&mut self, message: D) -> Result {
+        let role = self.role.clone();
+        self.link()?
+            .to_child
             .send(message)
-            .map_err(|e| format!("发给子进程 {} 失败：{e}", self.role).into())
+            .map_err(|e| format!("发给子进程 {role} 失败：{e}").into())
     }
 
     /// 收子进程的一条消息；子进程已经结束时返回错误，不会一直等。
-    pub fn recv(&self) -> Result<U> {
-        self.from_child
+    pub fn recv(&mut self) -> Result<U> {
+        let (role, pid) = (self.role.clone(), self.pid());
+        self.link()?
+            .from_child
             .recv()
-            .map_err(|e| format!("子进程 {}（PID {}）没有回话：{e}", self.role, self.pid()).into())
+            .map_err(|e| format!("子进程 {role}（PID {pid}）没有回话：{e}").into())
     }
 
     /// 最多等 `limit`：结束了返回它的退出状态，还在运行返回 `None`。
@@ -146,19 +137,60 @@ impl<D: Message, U: Message> Child<D, U> {
     }
 
     /// 即 Python 的 `p.join()`：关掉发往子进程的通道，收下它的时间线，等它结束。
-    pub fn join(self) -> Result<ExitStatus> {
-        let Child {
-            mut process,
-            to_child,
-            spans,
-            ..
-        } = self;
-        drop(to_child);
-        // 子进程正常结束时会先送回时间线；崩溃了就收不到，忽略即可。
-        for span in spans.recv().unwrap_or_default() {
-            timeline::record(span);
+    pub fn join(mut self) -> Result<ExitStatus> {
+        if self.link().is_ok() {
+            let Hello {
+                to_child, spans, ..
+            } = self.link.take().expect("刚刚连上");
+            drop(to_child);
+            // 子进程正常结束时会先送回时间线；崩溃了就收不到，忽略即可。
+            for span in spans.recv().unwrap_or_default() {
+                timeline::record(span);
+            }
         }
-        Ok(process.0.wait()?)
+        Ok(self.process.0.wait()?)
+    }
+}
+
+/// 正在等子进程连上：`accept` 线程的结果从 `accepted` 来。
+#[derive(Debug)]
+struct Accepting<D: Message, U: Message> {
+    name: String,
+    accepted: Receiver<std::result::Result<Hello<D, U>, ipc_channel::IpcError>>,
+}
+
+impl<D: Message, U: Message> Accepting<D, U> {
+    /// `accept` 没有超时：一边等它，一边盯着子进程是否已经结束。
+    fn wait(self, process: &mut std::process::Child, role: &str) -> Result<Hello<D, U>> {
+        loop {
+            match self.accepted.recv_timeout(Duration::from_millis(5)) {
+                Ok(hello) => return Ok(hello?),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Err("accept 线程意外结束".into()),
+            }
+            if let Some(status) = process.try_wait()? {
+                // 子进程已经结束：也许它连上过（那样 accept 已有结果），也许没有。
+                self.wake_accept();
+                return match self.accepted.recv() {
+                    Ok(Ok(hello)) => Ok(hello),
+                    _ => Err(format!("子进程 {role} 没连上就结束了：{}", describe(status)).into()),
+                };
+            }
+        }
+    }
+
+    /// 自己连一下服务器再断开：还卡在 `accept` 里的线程会报错返回，
+    /// 服务器随之释放，临时 socket 文件也一起删掉。
+    fn wake_accept(&self) {
+        drop(IpcSender::<Hello<D, U>>::connect(self.name.clone()));
+    }
+}
+
+impl<D: Message, U: Message> Drop for Accepting<D, U> {
+    /// 没等到连接就不要了（比如子进程被杀）：叫醒 accept 线程，等它收拾完临时文件。
+    fn drop(&mut self) {
+        self.wake_accept();
+        let _ = self.accepted.recv();
     }
 }
 
@@ -287,32 +319,34 @@ fn die_with_parent(_parent: u32) -> Result {
 
 /// 用中文说明一个退出状态：`退出码 0`，或 `被信号 6 (SIGABRT) 杀死`。
 pub fn describe(status: ExitStatus) -> String {
-    use std::os::unix::process::ExitStatusExt;
-    match (status.code(), status.signal()) {
-        (Some(code), _) => format!("退出码 {code}"),
-        (None, Some(signal)) => format!("被信号 {signal} ({}) 杀死", signal_name(signal)),
-        (None, None) => status.to_string(),
+    #[cfg(unix)]
+    if let Some(signal) = std::os::unix::process::ExitStatusExt::signal(&status) {
+        let name = match signal {
+            libc::SIGINT => "SIGINT",
+            libc::SIGABRT => "SIGABRT",
+            libc::SIGKILL => "SIGKILL",
+            libc::SIGSEGV => "SIGSEGV",
+            libc::SIGTERM => "SIGTERM",
+            _ => "?",
+        };
+        return format!("被信号 {signal} ({name}) 杀死");
     }
-}
-
-fn signal_name(signal: i32) -> &'static str {
-    match signal {
-        libc::SIGINT => "SIGINT",
-        libc::SIGABRT => "SIGABRT",
-        libc::SIGKILL => "SIGKILL",
-        libc::SIGSEGV => "SIGSEGV",
-        libc::SIGTERM => "SIGTERM",
-        _ => "?",
+    match status.code() {
+        Some(code) => format!("退出码 {code}"),
+        None => status.to_string(),
     }
 }
 
 /// 让本进程真正崩溃（`abort`，SIGABRT），但不留下 core 文件。
 pub fn crash() -> ! {
-    let no_core = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: 传入的是一个有效的 rlimit 结构的指针，调用期间一直有效。
-    unsafe { libc::setrlimit(libc::RLIMIT_CORE, &no_core) };
+    #[cfg(unix)]
+    {
+        let no_core = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: 传入的是一个有效的 rlimit 结构的指针，调用期间一直有效。
+        unsafe { libc::setrlimit(libc::RLIMIT_CORE, &no_core) };
+    }
     std::process::abort()
 }

@@ -32,7 +32,7 @@ pub fn run(args: &[String]) -> shared::Result {
     let (mut per_job, mut first_message) = (Vec::new(), Vec::new());
     for n in 0..u64::from(opts.jobs) {
         let start = Instant::now();
-        let child = Child::<u64, u64>::spawn("costs.echo")?;
+        let mut child = Child::<u64, u64>::spawn("costs.echo")?;
         first_message.push(start.elapsed());
         child.send(n)?;
         child.recv()?;
@@ -42,7 +42,7 @@ pub fn run(args: &[String]) -> shared::Result {
     let pool = ProcessPool::<u64, u64>::new("costs.echo", 4)?;
     let mut pooled = times(opts.jobs, |n| pool.submit(n)?.wait().map(drop))?;
     drop(pool);
-    let child = Child::<u64, u64>::spawn("costs.echo")?;
+    let mut child = Child::<u64, u64>::spawn("costs.echo")?;
     let mut ipc = times(opts.round_trips, |n| {
         child.send(n).and_then(|()| child.recv().map(drop))
     })?;

@@ -2,6 +2,13 @@
 //!
 //! 每个进程有自己的内存，`static COUNTER` 在每个子进程里各有一份，都从 0 数到 50。
 //! （Rust 不许随便改可变的 `static`，所以用原子整数 `AtomicU32`。）
+//! 直接改一个普通的 `static`，编译器不答应（cannot assign to immutable static item）：
+//!
+//! ```compile_fail,E0594
+//! static COUNTER: u32 = 0;
+//! COUNTER += 1;
+//! ```
+//!
 //! 文档没有等子进程；这里 join 两个子进程，最后补一个换行，免得提示符接在 Pong 后面。
 
 use std::io::Write;
@@ -26,9 +33,9 @@ pub fn sub_task(boot: Boot) -> shared::Result {
 
 /// 启动 Ping、Pong 两个子进程。
 pub fn run() -> shared::Result {
-    let ping = Child::<String, ()>::spawn("ping-pong.sub_task")?;
+    let mut ping = Child::<String, ()>::spawn("ping-pong.sub_task")?;
+    let mut pong = Child::<String, ()>::spawn("ping-pong.sub_task")?;
     ping.send("Ping".to_owned())?;
-    let pong = Child::<String, ()>::spawn("ping-pong.sub_task")?;
     pong.send("Pong".to_owned())?;
     ping.join()?;
     pong.join()?;

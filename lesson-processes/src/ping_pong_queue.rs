@@ -55,7 +55,7 @@ pub fn run(args: &[String]) -> shared::Result {
     queue.put(0)?;
     let (ended_tx, ended) = crossbeam_channel::unbounded();
     for (content, crash_at) in [("Ping", opts.crash.then_some(10)), ("Pong", None)] {
-        let p = Child::<Args, ()>::spawn("ping-pong-queue.sub_task")?;
+        let mut p = Child::<Args, ()>::spawn("ping-pong-queue.sub_task")?;
         p.send((content.to_owned(), queue.clone(), crash_at))?;
         let ended_tx = ended_tx.clone();
         std::thread::spawn(move || ended_tx.send((content, p.join())));

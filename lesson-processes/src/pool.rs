@@ -4,6 +4,13 @@
 //! 三个下载同时进行，总耗时约等于最长的那个，而不是三个之和。
 //! 下载的三行由工作进程自己打印；`with` 块结束即池被丢弃：等所有任务做完、工作进程退出。
 //! 试一试：`-- pool --jobs 8` 看 8 个任务怎样轮流用这 4 个进程；`--crash` 让一个工作进程崩溃。
+//!
+//! 任务不能是闭包：它没法序列化，`new` 的约束不满足（`Box<dyn Fn() + Send>: Serialize`）：
+//!
+//! ```compile_fail,E0599
+//! use lesson_processes::process_pool::ProcessPool;
+//! let _ = ProcessPool::<Box<dyn Fn() + Send>, ()>::new("pool.worker", 4);
+//! ```
 
 use std::time::Duration;
 

@@ -79,7 +79,7 @@ impl<R> Pending<R> {
     }
 }
 
-fn feed<J: Message, R: Message>(worker: Child<J, R>, queue: Receiver<(J, Reply<R>)>) {
+fn feed<J: Message, R: Message>(mut worker: Child<J, R>, queue: Receiver<(J, Reply<R>)>) {
     for (job, reply) in queue {
         match worker.send(job).and_then(|()| worker.recv()) {
             Ok(result) => drop(reply.send(Ok(result))),
