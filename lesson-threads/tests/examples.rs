@@ -178,8 +178,23 @@ fn lock_keeps_the_locked_counter_at_zero_and_loses_unlocked_updates() {
     panic!("the unlocked counter never lost an update: {unlocked:?}");
 }
 
+/// 一个正在运行的例子；测试中途失败时 `Drop` 杀掉它，不留下进程。
+struct Running {
+    child: Child,
+    started: Instant,
+    /// 标准输出的每一块和它到达的时刻。
+    chunks: Receiver<(Instant, String)>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// 启动例子，在后台读标准输出，把每块数据和它到达的时刻发回来。
-fn start(args: &[&str]) -> (Child, Instant, Receiver<(Instant, String)>) {
+fn start(args: &[&str]) -> Running {
     let started = Instant::now();
     let mut child = lesson(EXE, args)
         .stdout(Stdio::piped())
@@ -187,7 +202,7 @@ fn start(args: &[&str]) -> (Child, Instant, Receiver<(Instant, String)>) {
         .spawn()
         .expect("start the lesson");
     let mut stdout = child.stdout.take().expect("piped");
-    let (tx, rx) = mpsc::channel();
+    let (tx, chunks) = mpsc::channel();
     thread::spawn(move || {
         let mut buf = [0; 4096];
         while let Ok(n @ 1..) = stdout.read(&mut buf) {
@@ -197,7 +212,11 @@ fn start(args: &[&str]) -> (Child, Instant, Receiver<(Instant, String)>) {
             }
         }
     });
-    (child, started, rx)
+    Running {
+        child,
+        started,
+        chunks,
+    }
 }
 
 /// 收集到目前为止的输出，最多等 `limit`，直到 `done(输出)` 成立。
@@ -219,27 +238,24 @@ fn collect_until(
 
 #[test]
 fn non_daemon_keeps_printing_until_killed() {
-    let (mut child, _, rx) = start(&["non-daemon"]);
+    let mut running = start(&["non-daemon"]);
     let mut text = String::new();
     let limit = Duration::from_secs(10);
-    collect_until(&rx, &mut text, limit, |t| {
-        t.contains("Ping") && t.contains("Pong")
-    });
-    assert!(text.contains("Ping") && text.contains("Pong"), "{text}");
+    let both = |t: &str| t.contains("Ping") && t.contains("Pong");
+    collect_until(&running.chunks, &mut text, limit, both);
+    assert!(both(&text), "{text}");
     // 再等文档里的 4 秒：还在运行，还在打印。
     let seen = text.len();
     thread::sleep(Duration::from_secs_f64(4.0 * SEC));
-    collect_until(&rx, &mut text, limit, |t| t.len() > seen + 8);
+    collect_until(&running.chunks, &mut text, limit, |t| t.len() > seen + 8);
     assert!(text.len() > seen + 8, "stopped printing: {text}");
-    assert!(
-        child.try_wait().expect("try_wait").is_none(),
-        "it ended by itself"
-    );
+    let status = running.child.try_wait().expect("try_wait");
+    assert!(status.is_none(), "it ended by itself: {status:?}");
     assert!(text.chars().all(|c| "PingPo".contains(c)), "{text}");
 
-    child.kill().expect("kill");
-    child.wait().expect("wait");
-    assert!(!testing::alive(child.id()));
+    let pid = running.child.id();
+    drop(running); // 杀掉并回收
+    assert!(!testing::alive(pid));
 }
 
 #[test]
@@ -302,16 +318,17 @@ fn barrier_lets_exactly_three_through_and_ends() {
 
 #[test]
 fn timer_fires_after_the_delay_and_a_cancelled_one_never_fires() {
-    let (mut child, started, rx) = start(&["timer"]);
+    let mut running = start(&["timer"]);
     let mut first = None;
     let mut text = String::new();
-    for (at, chunk) in rx.iter() {
+    // 输出管道关闭（进程结束）时 recv 返回错误；30 秒还没结束就算挂住了。
+    while let Ok((at, chunk)) = running.chunks.recv_timeout(Duration::from_secs(30)) {
         first.get_or_insert(at);
         text.push_str(&chunk);
     }
-    let status = child.wait().expect("wait");
+    let status = running.child.wait().expect("wait");
     assert!(status.success(), "{text}");
-    let first = first.expect("some output").duration_since(started);
+    let first = first.expect("some output") - running.started;
     assert!(
         first.as_secs_f64() >= 5.0 * SEC,
         "printed after {first:?}\n{text}"
@@ -325,13 +342,16 @@ fn timer_fires_after_the_delay_and_a_cancelled_one_never_fires() {
 
 #[test]
 fn thread_info_shows_current_thread_and_the_os_list() {
-    let mut cmd = lesson(EXE, &["thread-info"]);
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let child = cmd.spawn().expect("start");
-    let pid = child.id();
-    let out = child.wait_with_output().expect("wait");
-    assert!(out.status.success());
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut running = start(&["thread-info"]);
+    let pid = running.child.id();
+    let mut stdout = String::new();
+    collect_until(
+        &running.chunks,
+        &mut stdout,
+        Duration::from_secs(30),
+        |_| false,
+    );
+    assert!(running.child.wait().expect("wait").success(), "{stdout}");
     let lines: Vec<_> = stdout.lines().collect();
     assert!(
         lines[0].ends_with(r#"名字 Some("main")，id ThreadId(1)"#),
