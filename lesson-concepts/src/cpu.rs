@@ -24,8 +24,8 @@ pub const CAN_PIN: bool = cfg!(target_os = "linux");
 /// 一口的长短：文档里的 0.1 秒。
 pub const MOUTHFUL_SECS: f64 = 0.1;
 
-/// 两次看表之间被换下 CPU 超过这么久，才算"等了一次 CPU"（更短的多半是中断）。
-const GAP: Duration = Duration::from_micros(200);
+/// 两次看表之间没在运行超过这么久，才算被换下过 CPU（更短的多半是中断）。
+const GAP: Duration = Duration::from_micros(60);
 
 /// 本进程允许使用的 CPU 编号，至少一个。要在绑核之前问：绑核以后线程只看得到一个。
 pub fn allowed_cpus() -> io::Result<Vec<usize>> {

@@ -6,6 +6,15 @@
 //! 阻塞：你什么也不做，干等（`recv`、`park`）；非阻塞：你打一局游戏（真实的计算），
 //! 同步时每走一步看一眼电话（`try_recv`），异步时根本不用看，回电会找到你。
 //! 试一试 (try this)：把 `LOOKUP_SECS` 改得比一局游戏还长，看非阻塞的两种情况怎么收尾。
+//!
+//! 回调要交给客服的线程去调用，所以它必须是 `Send + 'static`：借用你栈上变量的闭包，
+//! 编译器不让它跑到别的线程去（error[E0373]: closure may outlive the current function）：
+//!
+//! ```compile_fail,E0373
+//! let mut notes = Vec::new();
+//! let operator = std::thread::spawn(|| notes.push("路线查好了"));
+//! operator.join().unwrap();
+//! ```
 
 use std::sync::mpsc::{self, TryRecvError};
 use std::sync::{Arc, OnceLock};
