@@ -32,36 +32,31 @@ const LOOKUP_SECS: f64 = 0.6;
 /// 一局游戏走几步，每步是一口计算。
 const GAME_MOVES: usize = 8;
 
-/// 一种情况：名字、文档里的说法、运行它的函数。
-type Case = (&'static str, &'static str, fn() -> shared::Result);
+/// 四种情况的名字和文档里的说法（都以"你打电话给114查路线，"开头），按文档的顺序。
+const CASES: [(&str, &str); 4] = [
+    ("同步阻塞", "客服在查询过程中，你一直在接听电话。"),
+    (
+        "同步非阻塞",
+        "客服在查询过程中，你一直在接听电话并且还打了一局游戏。",
+    ),
+    (
+        "异步阻塞",
+        "客服说查好之后打给你，但这期间你什么都没做，一直在等回复。",
+    ),
+    ("异步非阻塞", "客服说查好之后打给你，这期间你打了一局游戏。"),
+];
 
-/// 四种情况，按文档的顺序。
+/// 依次演示四种情况，每种一张时间线。
 pub fn run(args: &[String]) -> shared::Result {
     let opts = report::options("phone-114", args)?;
     cpu::calibrate();
-    let cases: [Case; 4] = [
-        (
-            "同步阻塞",
-            "客服在查询过程中，你一直在接听电话。",
-            sync_blocking,
-        ),
-        (
-            "同步非阻塞",
-            "客服在查询过程中，你一直在接听电话并且还打了一局游戏。",
-            sync_nonblocking,
-        ),
-        (
-            "异步阻塞",
-            "客服说查好之后打给你，但这期间你什么都没做，一直在等回复。",
-            async_blocking,
-        ),
-        (
-            "异步非阻塞",
-            "客服说查好之后打给你，这期间你打了一局游戏。",
-            async_nonblocking,
-        ),
+    let runs: [fn() -> shared::Result; 4] = [
+        sync_blocking,
+        sync_nonblocking,
+        async_blocking,
+        async_nonblocking,
     ];
-    for (i, (name, story, case)) in cases.into_iter().enumerate() {
+    for (i, ((name, story), case)) in CASES.into_iter().zip(runs).enumerate() {
         if i > 0 {
             println!();
         }
