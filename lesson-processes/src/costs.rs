@@ -33,9 +33,9 @@ pub fn run(args: &[String]) -> shared::Result {
     for n in 0..u64::from(opts.jobs) {
         let start = Instant::now();
         let mut child = Child::<u64, u64>::spawn("costs.echo")?;
-        first_message.push(start.elapsed());
         child.send(n)?;
         child.recv()?;
+        first_message.push(start.elapsed());
         child.join()?;
         per_job.push(start.elapsed());
     }
@@ -55,7 +55,7 @@ pub fn run(args: &[String]) -> shared::Result {
         fmt(&mut per_job)
     );
     println!(
-        "    其中：从启动到收到子进程的第一条消息                  {}",
+        "    其中：从启动到收到子进程的第一个回答                {}",
         fmt(&mut first_message)
     );
     println!(
@@ -84,8 +84,8 @@ fn times(n: u32, mut f: impl FnMut(u64) -> shared::Result) -> shared::Result<Vec
 }
 
 fn thread_round_trips(n: u32) -> shared::Result<Vec<Duration>> {
-    let (to_echo, inbox) = crossbeam_channel::bounded::<u64>(0);
-    let (to_main, answers) = crossbeam_channel::bounded::<u64>(0);
+    let (to_echo, inbox) = crossbeam_channel::bounded::<u64>(1);
+    let (to_main, answers) = crossbeam_channel::bounded::<u64>(1);
     let echo = std::thread::spawn(move || inbox.iter().try_for_each(|n| to_main.send(n)));
     let result = times(n, |i| {
         to_echo.send(i)?;
