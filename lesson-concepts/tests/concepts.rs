@@ -14,16 +14,55 @@ use shared::timeline::{Kind, Span};
 const EXE: &str = env!("CARGO_BIN_EXE_lesson-concepts");
 const LIMIT: Duration = Duration::from_secs(60);
 
+/// 别的进程占了全机 CPU 的这么多成时，就不检查并行快了多少（见 [`measured`]）。
+const BUSY: f64 = 0.25;
+
 /// 同一时刻只让一个测试在真算。
 static CPU: Mutex<()> = Mutex::new(());
 
 fn example(args: &[&str], scale: Option<&str>) -> Output {
+    measured(args, scale).0
+}
+
+/// 运行例子，并从 `/proc` 量出这段时间里别的进程占了全机 CPU 的几成。
+///
+/// 别的会话 (session) 把 CPU 占满时，Linux 的 autogroup 按会话分 CPU：不管开几个线程，
+/// 这个进程组总共只分到大约一个核，并行的加速根本出现不了。这时只能检查"确实有两件事
+/// 同时在运行"，不能检查"快了多少"。
+fn measured(args: &[&str], scale: Option<&str>) -> (Output, f64) {
     let _one_at_a_time = CPU.lock().unwrap_or_else(|e| e.into_inner());
     let mut cmd = lesson(EXE, args);
     if let Some(scale) = scale {
         cmd.env("LESSON_TIME_SCALE", scale);
     }
-    run(cmd, LIMIT).success()
+    let (machine0, own0) = (jiffies(), own_jiffies());
+    let out = run(cmd, LIMIT).success();
+    let (machine1, own1) = (jiffies(), own_jiffies());
+    let others = (machine1.0 - machine0.0).saturating_sub(own1 - own0);
+    let total = (machine1.1 - machine0.1).max(1);
+    (out, others as f64 / total as f64)
+}
+
+/// 全机从开机起的 (忙, 总) 时钟滴答 (jiffies)，读自 `/proc/stat` 的第一行。
+fn jiffies() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let line = stat.lines().next().unwrap_or_default();
+    let f: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    let total: u64 = f.iter().take(8).sum();
+    let idle = f.get(3).copied().unwrap_or(0) + f.get(4).copied().unwrap_or(0);
+    (total - idle, total)
+}
+
+/// 本测试进程和它已回收的子进程用掉的滴答：utime、stime、cutime、cstime。
+fn own_jiffies() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = stat.rfind(')').map_or("", |i| &stat[i + 2..]);
+    let f = rest.split_whitespace().skip(11).take(4);
+    f.filter_map(|x| x.parse::<u64>().ok()).sum()
 }
 
 /// `--spans` 打印的、属于图 `chart` 的所有段。
@@ -191,7 +230,7 @@ fn one_core_many_tasks_interleave_on_one_cpu() {
 
 #[test]
 fn many_cores_many_tasks_run_at_the_same_time_on_different_cpus() {
-    let out = example(&["many-cores-many-tasks", "--spans"], None);
+    let (out, others) = measured(&["many-cores-many-tasks", "--spans"], None);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if cores < 2 {
         assert!(out.stdout.contains("看不到多核多任务"), "{out}");
@@ -215,12 +254,13 @@ fn many_cores_many_tasks_run_at_the_same_time_on_different_cpus() {
         );
     }
     // 真正同时运行：不同 CPU 上的运行段有重叠（一个 CPU 上它是 0，见上一个测试）。
-    // 别的进程组把 CPU 占满时重叠会少很多，所以只要求一小部分。
+    // 机器闲着时重叠占大半；别的会话占着 CPU 时（见 `measured`）只要求确实重叠过。
     let least = tasks.iter().map(|t| busy(&spans, t)).min().expect("tasks");
     let both = parallel(&spans, tasks);
+    let want = if others < BUSY { least / 4 } else { 1 };
     assert!(
-        both * 20 >= least,
-        "only {both} ns in parallel, least work {least} ns\n{out}"
+        both >= want,
+        "only {both} ns in parallel, least work {least} ns, others used {others:.2}\n{out}"
     );
 }
 
@@ -349,7 +389,7 @@ fn phone_114_game_overlaps_the_wait_only_when_nonblocking() {
 #[test]
 fn parallel_run_is_clearly_faster_than_the_concurrent_one() {
     // 多算一点（比例 0.2），一阵短暂的干扰就不至于左右结果。
-    let out = example(&["concurrency-parallelism", "--spans"], Some("0.2"));
+    let (out, others) = measured(&["concurrency-parallelism", "--spans"], Some("0.2"));
     let one = spans(&out, "并发");
     assert_eq!(cpus(&one).len(), 1, "{out}");
     let work: u64 = FEAST.iter().map(|t| busy(&one, t)).sum();
@@ -365,15 +405,23 @@ fn parallel_run_is_clearly_faster_than_the_concurrent_one() {
     }
     let all = spans(&out, "并行");
     assert!(cpus(&all).len() >= 2, "{out}");
-    let work: u64 = FEAST.iter().map(|t| busy(&all, t)).sum();
-    assert!(
-        parallel(&all, &FEAST) * 50 >= work,
-        "hardly any parallel time\n{out}"
-    );
-    assert!(
-        extent(&all) * 100 <= extent(&one) * 85,
-        "all CPUs not clearly faster than one\n{out}"
-    );
+    assert!(parallel(&all, &FEAST) > 0, "never two at once\n{out}");
+    if others < BUSY {
+        let work: u64 = FEAST.iter().map(|t| busy(&all, t)).sum();
+        assert!(
+            parallel(&all, &FEAST) * 10 >= work,
+            "hardly parallel\n{out}"
+        );
+        assert!(
+            extent(&all) * 100 <= extent(&one) * 85,
+            "all CPUs not clearly faster than one (others used {others:.2})\n{out}"
+        );
+    } else {
+        eprintln!(
+            "别的会话占了 {:.0}% 的 CPU：只检查了并行确实发生",
+            others * 100.0
+        );
+    }
     assert!(out.stdout.contains("并行比并发快 "), "{out}");
 }
 
