@@ -35,6 +35,7 @@ pub fn run(args: &[String]) -> shared::Result {
     case(one, false, &opts, "非阻塞")
 }
 
+/// 一个线程：任务1 算三口、等数据、再算三口；任务2 七口，非阻塞时尽量塞进间隙里。
 fn case(one: usize, blocking: bool, opts: &Options, chart: &str) -> shared::Result {
     let clock = Stopwatch::start();
     let person = thread::spawn(move || -> io::Result<usize> {

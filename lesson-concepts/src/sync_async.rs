@@ -29,6 +29,7 @@ pub fn run(args: &[String]) -> shared::Result {
     case(one, false, &opts, "异步")
 }
 
+/// 任务1 算四口；任务2 算三口，同步时先在通道上等任务1 的结果。两个线程都绑在 `one` 上。
 fn case(one: usize, sync: bool, opts: &Options, chart: &str) -> shared::Result {
     let (result_tx, result_rx) = mpsc::channel();
     let task1 = thread::spawn(move || -> io::Result<()> {
