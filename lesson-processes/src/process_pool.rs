@@ -19,7 +19,6 @@ type Reply<R> = Sender<Result<R, String>>;
 pub struct ProcessPool<J, R> {
     jobs: Option<Sender<(J, Reply<R>)>>,
     feeders: Vec<JoinHandle<()>>,
-    pids: Vec<u32>,
 }
 
 /// 提交后拿到的"未来的结果"，即 Python 的 `Future`。
@@ -33,11 +32,9 @@ impl<J: Message, R: Message> ProcessPool<J, R> {
         let mut pool = ProcessPool {
             jobs: Some(jobs),
             feeders: Vec::new(),
-            pids: Vec::new(),
         };
         for _ in 0..max_workers {
             let worker = Child::spawn(role)?;
-            pool.pids.push(worker.pid());
             let queue = queue.clone();
             pool.feeders
                 .push(std::thread::spawn(move || feed(worker, queue)));
@@ -52,11 +49,6 @@ impl<J: Message, R: Message> ProcessPool<J, R> {
         jobs.send((job, reply))
             .map_err(|_| "进程池里已经没有工作进程了")?;
         Ok(Pending(result))
-    }
-
-    /// 工作进程们的 PID，启动后不再改变。
-    pub fn pids(&self) -> &[u32] {
-        &self.pids
     }
 }
 

@@ -332,8 +332,11 @@ fn costs_prints_a_table() {
 
 /// 在 `args` 运行到有 `children` 个子进程时给父进程发 `signal`：子进程必须很快全部消失。
 fn signal_mid_run(args: &[&str], scale: &str, children: usize, signal: i32) {
+    // 被 SIGKILL 的父进程来不及删掉正在握手的 socket，所以用自己的临时目录，最后整个删掉。
+    let tmp = fresh_tmp();
     let mut cmd = lesson(EXE, args);
     cmd.env("LESSON_TIME_SCALE", scale)
+        .env("TMPDIR", &tmp)
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     let mut parent = cmd.spawn().expect("start");
@@ -361,6 +364,7 @@ fn signal_mid_run(args: &[&str], scale: &str, children: usize, signal: i32) {
     let seen: Vec<u32> = seen.into_iter().collect();
     let left = wait_gone(&seen, Duration::from_secs(1));
     assert!(left.is_empty(), "{args:?} signal {signal} left {left:?}");
+    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 #[test]
