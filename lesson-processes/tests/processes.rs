@@ -119,7 +119,8 @@ fn args_cross_the_process_boundary_as_typed_values() {
 
 #[test]
 fn join_makes_the_parent_wait_for_the_child() {
-    let w = watch(&["join", "--timeline"], "0.05");
+    // 0.1：主进程睡 0.5 秒，没 join 的 p1 在繁忙的机器上也来得及在分隔线之前打印完。
+    let w = watch(&["join", "--timeline"], "0.1");
     assert!(w.out.status.success(), "{}", w.out);
     let lines = w.out.lines();
     let me = format!("我是主进程，PID是{}", w.pid);
