@@ -124,6 +124,7 @@ struct Cli {
 
 /// 课程的入口：解析命令行、检查环境变量、运行例子，返回退出码。
 pub fn main(section: &Section) -> ExitCode {
+    default_sigpipe();
     match run_cli(section, std::env::args_os()) {
         Ok(code) => code,
         Err(e) if e.is::<UsageError>() => {
@@ -134,6 +135,18 @@ pub fn main(section: &Section) -> ExitCode {
             eprintln!("错误：{e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// 让写入已关闭的管道（如 `… | head`）时安静地结束进程，而不是 panic。
+///
+/// Rust 程序启动时忽略 SIGPIPE，于是 `println!` 写坏掉的管道会 panic 并打印回溯；
+/// 命令行工具的惯例是被这个信号直接结束。子进程的 `main` 也可以调用它。
+pub fn default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: 在启动任何线程之前把一个信号恢复成默认处理，不涉及任何 Rust 对象。
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
