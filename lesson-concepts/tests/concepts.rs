@@ -2,7 +2,8 @@
 //!
 //! 这些例子都在真算 (CPU-bound)，而这台机器只有 2 个核：同一个测试二进制里的测试一个一个
 //! 来（[`CPU`] 锁），检查都是同一次运行里的关系（谁先谁后、是否重叠、在哪个 CPU 上），
-//! 留足余量，不看绝对时间。
+//! 留足余量，不看绝对时间。"并行快了多少"只在机器确实有空闲的核时检查（见 `measured`），
+//! "确实有两件事同时在运行、一个 CPU 上从来没有"则每次都检查。
 
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -230,7 +231,8 @@ fn one_core_many_tasks_interleave_on_one_cpu() {
 
 #[test]
 fn many_cores_many_tasks_run_at_the_same_time_on_different_cpus() {
-    let (out, others) = measured(&["many-cores-many-tasks", "--spans"], None);
+    // 多算一点（比例 0.2）：机器很忙时，短短几十毫秒里两个线程可能碰巧没同时运行过。
+    let (out, others) = measured(&["many-cores-many-tasks", "--spans"], Some("0.2"));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if cores < 2 {
         assert!(out.stdout.contains("看不到多核多任务"), "{out}");
@@ -392,9 +394,9 @@ fn parallel_run_is_clearly_faster_than_the_concurrent_one() {
     let (out, others) = measured(&["concurrency-parallelism", "--spans"], Some("0.2"));
     let one = spans(&out, "并发");
     assert_eq!(cpus(&one).len(), 1, "{out}");
-    let work: u64 = FEAST.iter().map(|t| busy(&one, t)).sum();
+    let work_one: u64 = FEAST.iter().map(|t| busy(&one, t)).sum();
     assert!(
-        parallel(&one, &FEAST) * 50 <= work,
+        parallel(&one, &FEAST) * 50 <= work_one,
         "parallel on one CPU?\n{out}"
     );
 
@@ -406,19 +408,22 @@ fn parallel_run_is_clearly_faster_than_the_concurrent_one() {
     let all = spans(&out, "并行");
     assert!(cpus(&all).len() >= 2, "{out}");
     assert!(parallel(&all, &FEAST) > 0, "never two at once\n{out}");
-    if others < BUSY {
-        let work: u64 = FEAST.iter().map(|t| busy(&all, t)).sum();
+    // 同样的计算在并行时用掉的 CPU 时间明显变多，说明两个 CPU 并不是两个完整的核
+    // （虚拟机的宿主很忙，或者两个 CPU 是同一个核的超线程 (SMT)），这时也看不到加速。
+    let work_all: u64 = FEAST.iter().map(|t| busy(&all, t)).sum();
+    let slowed = work_all as f64 / work_one.max(1) as f64;
+    if others < BUSY && slowed < 1.3 {
         assert!(
-            parallel(&all, &FEAST) * 10 >= work,
+            parallel(&all, &FEAST) * 10 >= work_all,
             "hardly parallel\n{out}"
         );
         assert!(
             extent(&all) * 100 <= extent(&one) * 85,
-            "all CPUs not clearly faster than one (others used {others:.2})\n{out}"
+            "all CPUs not clearly faster than one (others {others:.2}, slowed {slowed:.2})\n{out}"
         );
     } else {
         eprintln!(
-            "别的会话占了 {:.0}% 的 CPU：只检查了并行确实发生",
+            "别的会话占了 {:.0}% 的 CPU，并行时每次计算慢了 {slowed:.2} 倍：只检查了并行确实发生",
             others * 100.0
         );
     }
