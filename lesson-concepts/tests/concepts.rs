@@ -423,7 +423,7 @@ fn parallel_run_is_clearly_faster_than_the_concurrent_one() {
         );
     } else {
         eprintln!(
-            "别的会话占了 {:.0}% 的 CPU，并行时每次计算慢了 {slowed:.2} 倍：只检查了并行确实发生",
+            "别的会话占了 {:.0}% 的 CPU，并行时同样的计算用了 {slowed:.2} 倍的 CPU 时间：只检查了并行确实发生",
             others * 100.0
         );
     }
