@@ -29,7 +29,7 @@ pub static EXAMPLES: &[Example] = &[
         SPANS,
         one_core_one_task::run,
     )
-    .timeline()
+    .draws_timeline()
     .aliases(&["单核单任务"]),
     Example::with_args(
         "one-core-many-tasks",
@@ -38,7 +38,7 @@ pub static EXAMPLES: &[Example] = &[
         SPANS,
         one_core_many_tasks::run,
     )
-    .timeline()
+    .draws_timeline()
     .aliases(&["单核多任务"]),
     Example::with_args(
         "many-cores-many-tasks",
@@ -47,7 +47,7 @@ pub static EXAMPLES: &[Example] = &[
         SPANS,
         many_cores_many_tasks::run,
     )
-    .timeline()
+    .draws_timeline()
     .aliases(&["多核多任务"]),
     Example::with_args(
         "sync-async",
@@ -56,7 +56,7 @@ pub static EXAMPLES: &[Example] = &[
         SPANS,
         sync_async::run,
     )
-    .timeline(),
+    .draws_timeline(),
     Example::with_args(
         "blocking",
         "阻塞性",
@@ -64,7 +64,7 @@ pub static EXAMPLES: &[Example] = &[
         SPANS,
         blocking::run,
     )
-    .timeline(),
+    .draws_timeline(),
     Example::with_args(
         "phone-114",
         "同步异步与阻塞性",
@@ -72,7 +72,7 @@ pub static EXAMPLES: &[Example] = &[
         SPANS,
         phone_114::run,
     )
-    .timeline(),
+    .draws_timeline(),
     Example::with_args(
         "concurrency-parallelism",
         "并发并行",
@@ -80,7 +80,7 @@ pub static EXAMPLES: &[Example] = &[
         SPANS,
         concurrency_parallelism::run,
     )
-    .timeline(),
+    .draws_timeline(),
     Example::with_args(
         "tasks-vs-cores",
         "当任务数等于核芯数时，效率最高",
@@ -88,7 +88,7 @@ pub static EXAMPLES: &[Example] = &[
         "[--work 秒] [--max-threads N] [--repeat N]",
         tasks_vs_cores::run,
     )
-    .timeline(),
+    .draws_timeline(),
 ];
 
 /// 交给 `shared::cli::main` 的课程信息。

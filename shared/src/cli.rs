@@ -45,6 +45,8 @@ pub struct Example {
     pub ends: bool,
     /// 是否支持 `--timeline`。
     pub timeline: bool,
+    /// 是否不用 `--timeline` 也总是自己画出时间线（程序运行概念一课）。
+    pub draws_timeline: bool,
     /// 例子自己的选项说明，如 `[--max N]`；`None` 表示不接受选项。
     pub usage: Option<&'static str>,
     run: Runner,
@@ -71,6 +73,7 @@ impl Example {
             aliases: &[],
             ends: true,
             timeline: false,
+            draws_timeline: false,
             usage: None,
             run: Runner::Plain(run),
         }
@@ -99,6 +102,13 @@ impl Example {
     /// 这个例子支持 `--timeline`。
     pub const fn timeline(mut self) -> Self {
         self.timeline = true;
+        self
+    }
+
+    /// 这个例子自己总是画出时间线（看见调度就是重点），`--timeline` 可写可不写。
+    pub const fn draws_timeline(mut self) -> Self {
+        self.timeline = true;
+        self.draws_timeline = true;
         self
     }
 
@@ -307,9 +317,18 @@ pub fn table_of_contents(section: &Section) -> String {
         "  {:<width$}  依次运行所有会自己结束的例子\n",
         command("all")
     );
-    let with_timeline = names(section.examples.iter().filter(|e| e.timeline));
-    if !with_timeline.is_empty() {
-        out += &format!("\n加 --timeline 在输出后画出时间线：{with_timeline}\n");
+    let with_flag = names(
+        section
+            .examples
+            .iter()
+            .filter(|e| e.timeline && !e.draws_timeline),
+    );
+    if !with_flag.is_empty() {
+        out += &format!("\n加 --timeline 在输出后画出时间线：{with_flag}\n");
+    }
+    let always = names(section.examples.iter().filter(|e| e.draws_timeline));
+    if !always.is_empty() {
+        out += &format!("\n这些例子总是画出时间线：{always}\n");
     }
     out
 }
@@ -351,6 +370,7 @@ mod tests {
         Example::new("two", "共同标题", "第二个", ok),
         Example::new("three", "共同标题", "第三个", fails),
         Example::new("forever", "标题乙", "不会结束", ok).endless(),
+        Example::new("drawn", "标题丁", "总是画图", ok).draws_timeline(),
         Example::with_args("scale", "标题丙", "带选项", "[--max N]", takes),
     ];
     static SECTION: Section = Section {
@@ -394,7 +414,7 @@ mod tests {
     fn unknown_example_names_the_choices() {
         let err = usage_error(&["nope"]);
         assert!(
-            err.contains("one, two, three, forever, scale, all"),
+            err.contains("one, two, three, forever, drawn, scale, all"),
             "{err}"
         );
     }
@@ -430,5 +450,10 @@ mod tests {
         assert!(!toc.contains("别名：共同标题"));
         assert!(toc.contains("Ctrl-C"));
         assert!(toc.contains("选项：[--max N]"));
+        assert!(
+            toc.contains("加 --timeline 在输出后画出时间线：one\n"),
+            "{toc}"
+        );
+        assert!(toc.contains("总是画出时间线：drawn\n"), "{toc}");
     }
 }
