@@ -137,6 +137,7 @@ pub fn main(section: &Section) -> ExitCode {
     default_sigpipe();
     match run_cli(section, std::env::args_os()) {
         Ok(code) => code,
+        Err(e) if e.is::<HelpShown>() => ExitCode::SUCCESS,
         Err(e) if e.is::<UsageError>() => {
             eprintln!("错误：{e}");
             ExitCode::from(2)
@@ -160,10 +161,36 @@ pub fn default_sigpipe() {
     }
 }
 
+/// 例子自己的 `--help` 已经打印：不是错误，退出码 0。
+#[derive(Debug)]
+struct HelpShown;
+
+impl std::fmt::Display for HelpShown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("help shown")
+    }
+}
+
+impl std::error::Error for HelpShown {}
+
 fn run_cli(
     section: &Section,
     argv: impl IntoIterator<Item = std::ffi::OsString>,
 ) -> Result<ExitCode> {
+    let argv: Vec<_> = argv.into_iter().collect();
+    // `scale --help`：带选项的例子打印它自己的帮助。
+    if let [_, name, rest @ ..] = argv.as_slice()
+        && rest.iter().any(|a| a == "--help" || a == "-h")
+        && let Some(Ok(example)) = name.to_str().map(|n| find(section, n))
+        && let Runner::Args(run) = example.run
+    {
+        let rest: Vec<String> = rest
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        run(&rest)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let command = Cli::command()
         .name(section.crate_name)
         .bin_name(format!("cargo run -p {} --", section.crate_name))
@@ -337,6 +364,10 @@ pub fn table_of_contents(section: &Section) -> String {
 pub fn parse_args<T: Parser>(example: &str, args: &[String]) -> Result<T> {
     let argv = std::iter::once(example.to_owned()).chain(args.iter().cloned());
     T::try_parse_from(argv).map_err(|e| {
+        if !e.use_stderr() {
+            let _ = e.print();
+            return HelpShown.into();
+        }
         let text = e.render().to_string();
         let first = text.lines().next().unwrap_or("参数有误").to_owned();
         let first = first.strip_prefix("error: ").unwrap_or(&first).to_owned();
@@ -403,6 +434,7 @@ mod tests {
         assert!(code(&["one", "--timeline"]).is_ok());
         assert!(code(&["--timeline", "one"]).is_ok());
         assert!(code(&["scale", "--max", "3"]).is_ok());
+        assert!(code(&["scale", "--help"]).is_err_and(|e| e == "run: help shown"));
     }
 
     #[test]
