@@ -309,13 +309,6 @@ fn clap_error(e: &clap::Error) -> UsageError {
 /// 目录 (table of contents)：每个例子的命令、文档标题和一句说明。
 pub fn table_of_contents(section: &Section) -> String {
     let command = |name: &str| format!("cargo run -p {} -- {name}", section.crate_name);
-    let width = section
-        .examples
-        .iter()
-        .map(|e| command(e.name).len())
-        .max()
-        .unwrap_or(0)
-        .max(command("all").len());
     let mut out = format!(
         "{} — {}\n例子按文档顺序排列 (examples in document order)：\n\n",
         section.crate_name, section.title
@@ -327,23 +320,21 @@ pub fn table_of_contents(section: &Section) -> String {
             .filter(|o| o.heading == e.heading)
             .count()
             == 1;
-        let mut line = format!("  {:<width$}  {} · {}", command(e.name), e.heading, e.what);
+        // 第一行是命令，第二行缩进写文档标题和说明，一屏 100 列也放得下。
+        let mut line = format!("  {}\n      {} · {}", command(e.name), e.heading, e.what);
         if let Some(usage) = e.usage {
             line += &format!("  选项：{usage}");
         }
         if unique_heading {
-            line += &format!("  （别名：{}）", e.heading);
+            line += &format!("（别名：{}）", e.heading);
         }
         if !e.ends {
             line += "  [不会自己结束，按 Ctrl-C 停止]";
         }
-        out += line.trim_end();
+        out += &line;
         out.push('\n');
     }
-    out += &format!(
-        "  {:<width$}  依次运行所有会自己结束的例子\n",
-        command("all")
-    );
+    out += &format!("  {}\n      依次运行所有会自己结束的例子\n", command("all"));
     let with_flag = names(
         section
             .examples
