@@ -195,11 +195,13 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
                 ticks[col] = '┬';
             }
             let text = format_secs(t, step);
-            if col >= next_free && col + text.len() <= cells + 1 {
+            // 贴着右边框的刻度，把标签往左挪到放得下为止。
+            let at = col.min((cells + 1).saturating_sub(text.len()));
+            if at >= next_free {
                 for (j, ch) in text.chars().enumerate() {
-                    labels[col + j] = ch;
+                    labels[at + j] = ch;
                 }
-                next_free = col + text.len() + 1;
+                next_free = at + text.len() + 1;
             }
         }
         k += 1;

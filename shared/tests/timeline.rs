@@ -111,3 +111,13 @@ fn recording_from_many_threads_loses_no_span() {
     }
     assert!(timeline::take().is_empty(), "take() empties the record");
 }
+
+#[test]
+fn the_last_tick_keeps_its_label_at_the_right_edge() {
+    // 2 秒的图，步长 0.5：最后的 "2.0" 比 1 列宽，要往左挪才放得下。
+    let spans = [Span::new("甲", Kind::Sleeping, 0, 2 * S)];
+    let got = render_with(&spans, 1.0, 60);
+    let labels = got.lines().nth(3).expect("label line");
+    assert!(labels.trim_end().ends_with("2.0"), "\n{got}");
+    assert!(display_width(labels) <= 60, "\n{got}");
+}
