@@ -42,7 +42,7 @@ fn table_of_contents_lists_the_examples_in_document_order() {
     let at: Vec<usize> = names
         .iter()
         .map(|n| {
-            let cmd = format!("cargo run -p lesson-threads -- {n} ");
+            let cmd = format!("cargo run -p lesson-threads -- {n}\n");
             out.stdout
                 .find(&cmd)
                 .unwrap_or_else(|| panic!("{cmd}\n{out}"))

@@ -174,29 +174,6 @@ pub fn wait_gone(pids: &[u32], limit: Duration) -> Vec<u32> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secs_are_parsed_from_the_documents_lines() {
-        assert_eq!(secs_after("下载耗时: 3.005秒.", "下载耗时: "), Some(3.005));
-        assert_eq!(secs_after("总耗时: 6.00秒.", "总耗时: "), Some(6.0));
-        assert_eq!(secs_after("总耗时: 6.00秒", "总耗时: "), None);
-    }
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn descendants_finds_a_child_and_alive_sees_it_end() {
-        let mut child = Command::new("sleep").arg("5").spawn().expect("sleep");
-        assert!(descendants(std::process::id()).contains(&child.id()));
-        assert!(alive(child.id()));
-        child.kill().expect("kill");
-        child.wait().expect("wait");
-        assert!(!alive(child.id()));
-    }
-}
-
 /// 检查一个课程二进制遵守命令行的约定（四个课程的 `tests/cli.rs` 都调用它）：
 /// 目录列出每个例子、`--help` 成功、未知的例子或选项和不合法的环境变量都是
 /// 一行错误加退出码 2、没有 panic。
@@ -238,5 +215,28 @@ pub fn check_cli_contract(exe: &str, section: &crate::cli::Section) {
     }
     if let Some(e) = section.examples.iter().find(|e| !e.timeline) {
         usage_error(&[e.name, "--timeline"], &[], e.name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secs_are_parsed_from_the_documents_lines() {
+        assert_eq!(secs_after("下载耗时: 3.005秒.", "下载耗时: "), Some(3.005));
+        assert_eq!(secs_after("总耗时: 6.00秒.", "总耗时: "), Some(6.0));
+        assert_eq!(secs_after("总耗时: 6.00秒", "总耗时: "), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn descendants_finds_a_child_and_alive_sees_it_end() {
+        let mut child = Command::new("sleep").arg("5").spawn().expect("sleep");
+        assert!(descendants(std::process::id()).contains(&child.id()));
+        assert!(alive(child.id()));
+        child.kill().expect("kill");
+        child.wait().expect("wait");
+        assert!(!alive(child.id()));
     }
 }
