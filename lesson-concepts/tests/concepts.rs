@@ -360,7 +360,7 @@ fn phone_114_game_overlaps_the_wait_only_when_nonblocking() {
     ] {
         assert!(
             out.stdout
-                .contains(&format!("{n}. {case}：你打电话给114查路线，")),
+                .contains(&format!("{n}. {case}：打 114 查路线，")),
             "{out}"
         );
         let spans = spans(&out, case);
