@@ -24,7 +24,11 @@ pub const PROCESS_DECIMALS: usize = 2;
 
 /// 这个文件要"下载"几秒（文档里的秒，3..=6），即 `random.randint(3, 6)`。
 pub fn download_secs(filename: &str) -> u64 {
-    match crate::time::seed() {
+    secs_for(crate::time::seed(), filename)
+}
+
+fn secs_for(seed: Option<u64>, filename: &str) -> u64 {
+    match seed {
         Some(seed) => fastrand::Rng::with_seed(seed ^ fnv1a(filename)).u64(3..=6),
         None => fastrand::u64(3..=6),
     }
@@ -71,6 +75,26 @@ mod tests {
         let d = Duration::from_millis(3005);
         assert_eq!(took_line(d, THREAD_DECIMALS), "下载耗时: 3.005秒.");
         assert_eq!(took_line(d, PROCESS_DECIMALS), "下载耗时: 3.00秒.");
+    }
+
+    #[test]
+    fn a_seed_fixes_each_files_duration() {
+        for name in FILENAMES {
+            let secs = secs_for(Some(7), name);
+            assert!((3..=6).contains(&secs));
+            assert_eq!(
+                secs,
+                secs_for(Some(7), name),
+                "same seed, same file, same time"
+            );
+        }
+        // 换种子，3..=6 的每个值都会出现（不是一个常数）。
+        let mut seen: Vec<u64> = (0..200)
+            .map(|seed| secs_for(Some(seed), FILENAMES[0]))
+            .collect();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen, [3, 4, 5, 6]);
     }
 
     #[test]
