@@ -28,10 +28,10 @@ pub fn run(args: &[String]) -> shared::Result {
     if !CAN_PIN {
         println!("注：只有 Linux 能把线程绑到一个 CPU 上；这里只有一个线程在做事，结论不变.");
     }
-    println!("阻塞 (blocking)：任务1 等数据的间隙里，不能执行其他任务。");
+    println!("阻塞 (blocking)：任务1 停下来干等数据，这段间隙里别的任务也不做。");
     case(one, true, &opts, "阻塞")?;
     println!();
-    println!("非阻塞 (nonblocking)：任务1 等数据的间隙里，可以执行任务2。");
+    println!("非阻塞 (nonblocking)：任务1 等数据时不干等，把这段间隙让给任务2。");
     case(one, false, &opts, "非阻塞")
 }
 

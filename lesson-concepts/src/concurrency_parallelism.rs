@@ -44,7 +44,7 @@ pub fn run(args: &[String]) -> shared::Result {
     println!();
     let best = FEAST.len().min(cpus.len());
     println!(
-        "并行比并发快 {:.2} 倍（最多 min(任务数 {}, 核数 {}) = {best} 倍）.",
+        "加速比 (speed-up)：并发总耗时 ÷ 并行总耗时 = {:.2}（最多 min(任务数 {}, 核数 {}) = {best}）.",
         concurrent.as_secs_f64() / parallel.as_secs_f64(),
         FEAST.len(),
         cpus.len()

@@ -22,10 +22,10 @@ pub fn run(args: &[String]) -> shared::Result {
     if !CAN_PIN {
         println!("注：只有 Linux 能把两个线程绑到一个 CPU 上，这里它们可能同时在两个 CPU 上运行.");
     }
-    println!("同步 (synchronous)：任务2 要用任务1 的结果，只有任务1 完成后才执行任务2。");
+    println!("同步 (synchronous)：任务2 要用任务1 的结果，所以先等任务1 做完再动手。");
     case(one, true, &opts, "同步")?;
     println!();
-    println!("异步 (asynchronous)：任务2 用不着任务1 的结果，执行时不等它。");
+    println!("异步 (asynchronous)：任务2 用不着任务1 的结果，一启动就做，不等它。");
     case(one, false, &opts, "异步")
 }
 

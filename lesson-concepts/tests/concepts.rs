@@ -427,7 +427,11 @@ fn parallel_run_is_clearly_faster_than_the_concurrent_one() {
             others * 100.0
         );
     }
-    assert!(out.stdout.contains("并行比并发快 "), "{out}");
+    assert!(
+        out.stdout
+            .contains("加速比 (speed-up)：并发总耗时 ÷ 并行总耗时 = "),
+        "{out}"
+    );
 }
 
 #[test]
