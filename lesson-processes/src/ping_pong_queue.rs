@@ -53,9 +53,14 @@ pub fn run(args: &[String]) -> shared::Result {
     let opts: Opts = shared::cli::parse_args("ping-pong-queue", args)?;
     let (queue, broker) = Queue::new()?;
     queue.put(0)?;
+    // 像文档的 p1.start()、p2.start()：两个子进程先一起启动，再分别发参数（`send` 要等
+    // 对方连上）。先等 Ping 连上再启动 Pong 的话，忙碌的机器上 Pong 可能赶不上游戏。
+    let role = "ping-pong-queue.sub_task";
+    let crash_at = opts.crash.then_some(10); // 只有 Ping 会崩溃
+    let p1 = (Child::<Args, ()>::spawn(role)?, "Ping", crash_at);
+    let p2 = (Child::<Args, ()>::spawn(role)?, "Pong", None);
     let (ended_tx, ended) = crossbeam_channel::unbounded();
-    for (content, crash_at) in [("Ping", opts.crash.then_some(10)), ("Pong", None)] {
-        let mut p = Child::<Args, ()>::spawn("ping-pong-queue.sub_task")?;
+    for (mut p, content, crash_at) in [p1, p2] {
         p.send((content.to_owned(), queue.clone(), crash_at))?;
         let ended_tx = ended_tx.clone();
         std::thread::spawn(move || ended_tx.send((content, p.join())));
