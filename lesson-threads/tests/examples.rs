@@ -195,8 +195,14 @@ impl Drop for Running {
 
 /// 启动例子，在后台读标准输出，把每块数据和它到达的时刻发回来。
 fn start(args: &[&str]) -> Running {
+    start_scaled(args, SEC)
+}
+
+/// 同 [`start`]，但"文档的 1 秒"是 `scale` 秒。
+fn start_scaled(args: &[&str], scale: f64) -> Running {
     let started = Instant::now();
     let mut child = lesson(EXE, args)
+        .env("LESSON_TIME_SCALE", scale.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -322,7 +328,10 @@ fn barrier_lets_exactly_three_through_and_ends() {
 
 #[test]
 fn timer_fires_after_the_delay_and_a_cancelled_one_never_fires() {
-    let mut running = start(&["timer"]);
+    // 取消发生在 1 秒、触发在 2 秒：中间这 1 秒要比主线程醒来的延迟长得多。0.05 时只有
+    // 50 毫秒，忙碌的 2 核机器上不够稳，所以这里的 1 秒是 0.2 秒。
+    const TIMER_SEC: f64 = 0.2;
+    let mut running = start_scaled(&["timer"], TIMER_SEC);
     let mut first = None;
     let mut text = String::new();
     // 输出管道关闭（进程结束）时 recv 返回错误；30 秒还没结束就算挂住了。
@@ -334,7 +343,7 @@ fn timer_fires_after_the_delay_and_a_cancelled_one_never_fires() {
     assert!(status.success(), "{text}");
     let first = first.expect("some output") - running.started;
     assert!(
-        first.as_secs_f64() >= 5.0 * SEC,
+        first.as_secs_f64() >= 5.0 * TIMER_SEC,
         "printed after {first:?}\n{text}"
     );
     let lines: Vec<_> = text.lines().collect();
