@@ -257,8 +257,17 @@ fn pool(args: &[&str]) -> (Watched, Vec<f64>, f64) {
 
 #[test]
 fn pool_total_is_about_the_longest_download() {
-    let (w, took, total) = pool(&["pool"]);
+    let (w, took, total) = pool(&["pool", "--timeline"]);
     for name in shared::download::FILENAMES {
+        // 工作进程把下载的时间线送回主进程：每个文件一行。
+        assert!(
+            w.out
+                .lines()
+                .iter()
+                .any(|l| l.starts_with(name) && l.contains('│')),
+            "timeline row for {name}\n{}",
+            w.out
+        );
         assert!(
             w.out.stdout.contains(&format!("开始下载 {name}.\n")),
             "{}",
