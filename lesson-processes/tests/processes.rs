@@ -340,6 +340,16 @@ fn costs_prints_a_table() {
     assert!(values.iter().all(|v| *v > 0.0), "{}", w.out);
 }
 
+#[test]
+fn all_runs_every_example_in_one_go_and_leaves_nothing_behind() {
+    let w = watch(&["all"], "0.05");
+    assert!(w.out.status.success(), "{}", w.out);
+    for e in lesson_processes::EXAMPLES {
+        let heading = format!("=== {} · {} ===", e.heading, e.name);
+        assert!(w.out.stdout.contains(&heading), "{heading}\n{}", w.out);
+    }
+}
+
 /// 在 `args` 运行到有 `children` 个子进程时给父进程发 `signal`：子进程必须很快全部消失。
 fn signal_mid_run(args: &[&str], scale: &str, children: usize, signal: i32) {
     // 被 SIGKILL 的父进程来不及删掉正在握手的 socket，所以用自己的临时目录，最后整个删掉。
