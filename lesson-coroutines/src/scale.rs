@@ -37,7 +37,7 @@ struct Args {
     count: usize,
 }
 
-/// 量上表的每一行，再量创建并结束一个进程、线程、任务的平均时间。
+/// 先量上表（并发数），再量下表（创建并结束一个的时间）。
 pub fn run(args: &[String]) -> shared::Result {
     let args: Args = shared::cli::parse_args("scale", args)?;
     if let Some(role) = args.role {
@@ -47,40 +47,98 @@ pub fn run(args: &[String]) -> shared::Result {
         println!("注：这是调试构建 (debug build)，数字偏慢偏大；请用 release：");
         println!("    cargo run --release -p lesson-coroutines -- scale");
     }
+    concurrency(args.max)?;
+    println!();
+    costs()
+}
+
+/// 上表：每一行在一个新的子进程里量，数量超过 `max` 的行压成 `max`。
+fn concurrency(max: usize) -> shared::Result {
     let one = secs(1.0).as_secs_f64();
     println!("每个单位睡 1 秒（缩放后 {one:.3} 秒），每行在一个新的子进程里量：");
     println!("单位       数量    墙钟时间    常驻内存/个    虚拟内存/个");
     let mut done = Vec::new();
     for (unit, role, count) in ROWS {
-        let count = count.min(args.max); // 被 --max 压成同一个数量的行只量一次
+        let count = count.min(max); // 被 --max 压成同一个数量的行只量一次
         if done.contains(&(role, count)) {
             continue;
         }
         done.push((role, count));
-        let out = Command::new(std::env::current_exe()?)
-            .args(["scale", "--role", role, "--count", &count.to_string()])
-            .output()?;
-        let text = String::from_utf8_lossy(&out.stdout);
-        let numbers: Vec<f64> = text
-            .split_whitespace()
-            .filter_map(|w| w.parse().ok())
-            .collect();
-        let (true, &[wall, rss, vm]) = (out.status.success(), &numbers[..]) else {
-            let why = String::from_utf8_lossy(&out.stderr);
-            return Err(format!(
-                "量 {count} 个 {role} 失败：{}（试试小一点的 --max）",
-                why.trim()
-            )
-            .into());
-        };
+        let [wall, rss, vm] = in_child(role, count)?;
         println!(
             "{unit} {count:>10} {wall:>9.3} 秒 {:>14} {:>14}",
             bytes(rss),
             bytes(vm)
         );
     }
+    Ok(())
+}
 
-    println!();
+/// 启动子进程量一行，读回它打印的 [墙钟秒数, 每个的常驻内存, 每个的虚拟内存]。
+fn in_child(role: &str, count: usize) -> shared::Result<[f64; 3]> {
+    let out = Command::new(std::env::current_exe()?)
+        .args(["scale", "--role", role, "--count", &count.to_string()])
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let numbers: Vec<f64> = text
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    match (out.status.success(), <[f64; 3]>::try_from(numbers)) {
+        (true, Ok(row)) => Ok(row),
+        _ => {
+            let why = String::from_utf8_lossy(&out.stderr);
+            let why = why.trim();
+            Err(format!("量 {count} 个 {role} 失败：{why}（试试小一点的 --max）").into())
+        }
+    }
+}
+
+/// 子进程：创建 `count` 个各睡 1 秒的任务或线程，全部结束后打印墙钟秒数和每个的内存。
+fn child(role: &str, count: usize) -> shared::Result {
+    if role == "nothing" {
+        return Ok(()); // 量"创建并结束一个进程"用的空进程
+    }
+    let one_second = secs(1.0);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()?;
+    let (rss, size) = (kib("VmRSS")?, kib("VmSize")?);
+    let start = Instant::now();
+    match role {
+        // 每个任务从创建起睡 1 秒；留着句柄 (JoinHandle)，最后逐个等它们结束。
+        "tasks" => runtime.block_on(async {
+            let mut tasks = Vec::with_capacity(count);
+            for _ in 0..count {
+                tasks.push(tokio::spawn(tokio::time::sleep(one_second)));
+            }
+            for task in tasks {
+                task.await?;
+            }
+            shared::Result::Ok(())
+        })?,
+        "threads" => {
+            let mut threads = Vec::with_capacity(count);
+            for _ in 0..count {
+                threads.push(
+                    std::thread::Builder::new().spawn(move || std::thread::sleep(one_second))?,
+                );
+            }
+            for thread in threads {
+                thread.join().map_err(|_| "睡眠的线程 panic 了")?;
+            }
+        }
+        _ => return Err(shared::UsageError(format!("未知的角色 {role:?}")).into()),
+    }
+    let wall = start.elapsed().as_secs_f64();
+    let (hwm, peak) = (kib("VmHWM")?, kib("VmPeak")?);
+    let each = |high: u64, low: u64| high.saturating_sub(low) as f64 * 1024.0 / count as f64;
+    println!("{wall} {} {}", each(hwm, rss), each(peak, size));
+    Ok(())
+}
+
+/// 下表：一个接一个地创建并等它结束，平均每个进程、线程、任务要多久。
+fn costs() -> shared::Result {
     println!("创建并结束一个（一个接一个，取平均）：进程>=线程>=协程");
     let exe = std::env::current_exe()?;
     let process = average(20, || {
@@ -130,69 +188,15 @@ fn positive(text: &str) -> Result<usize, String> {
     }
 }
 
-/// 子进程：创建 `count` 个各睡 1 秒的任务或线程，全部结束后打印墙钟秒数和每个的内存。
-fn child(role: &str, count: usize) -> shared::Result {
-    if role == "nothing" {
-        return Ok(()); // 量"创建并结束一个进程"用的空进程
-    }
-    let one_second = secs(1.0);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()?;
-    let [rss, _, size, _] = memory()?;
-    let start = Instant::now();
-    match role {
-        // 每个任务从创建起睡 1 秒；留着句柄 (JoinHandle)，最后逐个等它们结束。
-        "tasks" => runtime.block_on(async {
-            let mut tasks = Vec::with_capacity(count);
-            for _ in 0..count {
-                tasks.push(tokio::spawn(tokio::time::sleep(one_second)));
-            }
-            for task in tasks {
-                task.await?;
-            }
-            shared::Result::Ok(())
-        })?,
-        "threads" => {
-            let mut threads = Vec::with_capacity(count);
-            for _ in 0..count {
-                threads.push(
-                    std::thread::Builder::new().spawn(move || std::thread::sleep(one_second))?,
-                );
-            }
-            for thread in threads {
-                thread.join().map_err(|_| "睡眠的线程 panic 了")?;
-            }
-        }
-        _ => return Err(shared::UsageError(format!("未知的角色 {role:?}")).into()),
-    }
-    let wall = start.elapsed().as_secs_f64();
-    let [_, hwm, _, peak] = memory()?;
-    let each = |high: u64, low: u64| high.saturating_sub(low) as f64 * 1024.0 / count as f64;
-    println!("{wall} {} {}", each(hwm, rss), each(peak, size));
-    Ok(())
-}
-
-/// 本进程的 [VmRSS, VmHWM, VmSize, VmPeak]，单位 KiB，从 /proc/self/status 读出。
-fn memory() -> shared::Result<[u64; 4]> {
+/// 本进程 /proc/self/status 里 `name` 一项的值，单位 KiB（如 `VmHWM` 是峰值常驻内存）。
+fn kib(name: &str) -> shared::Result<u64> {
     let status = std::fs::read_to_string("/proc/self/status")
         .map_err(|e| format!("读不到 /proc/self/status（scale 只支持 Linux）：{e}"))?;
-    let kib = |name: &str| {
-        let value = status.lines().find_map(|l| {
-            l.strip_prefix(name)?
-                .trim()
-                .strip_suffix(" kB")?
-                .parse()
-                .ok()
-        });
-        value.ok_or_else(|| format!("/proc/self/status 里没有 {name}"))
-    };
-    Ok([
-        kib("VmRSS:")?,
-        kib("VmHWM:")?,
-        kib("VmSize:")?,
-        kib("VmPeak:")?,
-    ])
+    let value = status.lines().find_map(|l| {
+        let rest = l.strip_prefix(name)?.strip_prefix(':')?;
+        rest.trim().strip_suffix(" kB")?.parse().ok()
+    });
+    Ok(value.ok_or_else(|| format!("/proc/self/status 里没有 {name}"))?)
 }
 
 fn average(reps: u32, mut once: impl FnMut() -> shared::Result) -> shared::Result<Duration> {
