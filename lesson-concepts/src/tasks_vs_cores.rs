@@ -93,9 +93,10 @@ fn measure(total: u64, threads: usize) -> shared::Result<Duration> {
     shared::timeline::take();
     let clock = Stopwatch::start();
     let share = total / threads as u64;
-    let workers: Vec<_> = (0..threads)
-        .map(|i| thread::spawn(move || cpu::work(&format!("线程{}", i + 1), share)))
-        .collect();
+    // 线程数由用户给出，系统可能开不出这么多：用 Builder 把失败变成错误，而不是 panic。
+    let workers = (0..threads)
+        .map(|i| thread::Builder::new().spawn(move || cpu::work(&format!("线程{}", i + 1), share)))
+        .collect::<io::Result<Vec<_>>>()?;
     for worker in workers {
         worker
             .join()
