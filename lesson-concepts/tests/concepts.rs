@@ -2,8 +2,8 @@
 //!
 //! 这些例子都在真算 (CPU-bound)，而这台机器只有 2 个核：同一个测试二进制里的测试一个一个
 //! 来（[`CPU`] 锁），检查都是同一次运行里的关系（谁先谁后、是否重叠、在哪个 CPU 上），
-//! 留足余量，不看绝对时间。"并行快了多少"只在机器确实有空闲的核时检查（见 `measured`），
-//! "确实有两件事同时在运行、一个 CPU 上从来没有"则每次都检查。
+//! 留足余量，不看绝对时间。"每件事在哪个 CPU 上、一个 CPU 上从来没有并行"每次都检查；
+//! "不同 CPU 上确实同时在运行"和"并行快了多少"要机器有空闲的核才看得到（见 `until_parallel`）。
 
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -32,8 +32,7 @@ fn example(args: &[&str], scale: Option<&str>) -> Output {
 /// 运行例子，并从 `/proc` 量出这段时间里别的进程占了全机 CPU 的几成。
 ///
 /// 别的会话 (session) 把 CPU 占满时，Linux 的 autogroup 按会话分 CPU：不管开几个线程，
-/// 这个进程组总共只分到大约一个核，并行的加速根本出现不了。这时只能检查"确实有两件事
-/// 同时在运行"，不能检查"快了多少"。
+/// 这个进程组总共只分到大约一个核，并行的加速根本出现不了，有时两个线程甚至从不同时运行。
 fn measured(args: &[&str], scale: Option<&str>) -> (Output, f64) {
     let _one_at_a_time = CPU.lock().unwrap_or_else(|e| e.into_inner());
     let mut cmd = lesson(EXE, args);
@@ -46,6 +45,23 @@ fn measured(args: &[&str], scale: Option<&str>) -> (Output, f64) {
     let others = (machine1.0 - machine0.0).saturating_sub(own1 - own0);
     let total = (machine1.1 - machine0.1).max(1);
     (out, others as f64 / total as f64)
+}
+
+/// 以比例 0.2 运行例子，直到 `check` 通过，最多三次。`check` 用 `assert!` 检查任何时候都
+/// 成立的事，把要有空闲 CPU 才看得到的事（两个线程同时运行、快了多少）作为 `Err` 返回。
+/// 别的会话把两个 CPU 都占满时（见 [`measured`]），两个线程可能一直没有同时运行过：三次都
+/// 这样才放过，只打印一条说明；只要有一次机器有空却没通过，测试就失败。
+fn until_parallel(args: &[&str], check: impl Fn(&Output, f64) -> Result<(), String>) {
+    let mut busy = Vec::new();
+    for _ in 0..3 {
+        let (out, others) = measured(args, Some("0.2"));
+        match check(&out, others) {
+            Ok(()) => return,
+            Err(why) if others >= BUSY => busy.push(format!("{why}（别的占了 {others:.2}）")),
+            Err(why) => panic!("{why} (others used {others:.2})\n{out}"),
+        }
+    }
+    eprintln!("机器一直很忙，只检查了任何时候都成立的部分：{busy:?}");
 }
 
 /// 全机从开机起的 (忙, 总) 时钟滴答 (jiffies)，读自 `/proc/stat` 的第一行。
@@ -240,43 +256,43 @@ fn one_core_many_tasks_interleave_on_one_cpu() {
 
 #[test]
 fn many_cores_many_tasks_run_at_the_same_time_on_different_cpus() {
-    // 多算一点（比例 0.2）：机器很忙时，短短几十毫秒里两个线程可能碰巧没同时运行过。
-    let (out, others) = measured(&["many-cores-many-tasks", "--spans"], Some("0.2"));
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if cores < 2 {
-        assert!(out.stdout.contains("看不到多核多任务"), "{out}");
-        return;
-    }
-    let people = cores.min(3);
-    assert!(
-        out.lines()[0].starts_with(&format!("多核多任务：{people} 个人")),
-        "{out}"
-    );
-    let spans = spans(&out, "多核多任务");
-    let tasks = &FEAST[..people];
-
-    let mut seen = BTreeSet::new();
-    for task in tasks {
-        let mine = cpus(running(&spans, task));
-        assert_eq!(mine.len(), 1, "{task} stays on its own CPU\n{out}");
+    until_parallel(&["many-cores-many-tasks", "--spans"], |out, others| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cores < 2 {
+            assert!(out.stdout.contains("看不到多核多任务"), "{out}");
+            return Ok(());
+        }
+        let people = cores.min(3);
         assert!(
-            seen.insert(*mine.first().expect("one")),
-            "{task} shares a CPU\n{out}"
+            out.lines()[0].starts_with(&format!("多核多任务：{people} 个人")),
+            "{out}"
         );
-    }
-    // 真正同时运行：不同 CPU 上的运行段有重叠（一个 CPU 上它是 0，见上一个测试）。
-    // 机器闲着时重叠占大半；别的会话占着 CPU 时（见 `measured`）只要求确实重叠过。
-    let least = tasks.iter().map(|t| busy(&spans, t)).min().expect("tasks");
-    let both = parallel(&spans, tasks);
-    let want = if others < BUSY {
-        least / 4
-    } else {
-        MIN_PARALLEL
-    };
-    assert!(
-        both >= want,
-        "only {both} ns in parallel, least work {least} ns, others used {others:.2}\n{out}"
-    );
+        let spans = spans(out, "多核多任务");
+        let tasks = &FEAST[..people];
+
+        let mut seen = BTreeSet::new();
+        for task in tasks {
+            let mine = cpus(running(&spans, task));
+            assert_eq!(mine.len(), 1, "{task} stays on its own CPU\n{out}");
+            assert!(
+                seen.insert(*mine.first().expect("one")),
+                "{task} shares a CPU\n{out}"
+            );
+        }
+        // 真正同时运行：不同 CPU 上的运行段有重叠（一个 CPU 上它是 0，见上一个测试）。
+        // 机器闲着时重叠占大半；别的会话占着 CPU 时只要求确实重叠过。
+        let least = tasks.iter().map(|t| busy(&spans, t)).min().expect("tasks");
+        let both = parallel(&spans, tasks);
+        let want = if others < BUSY {
+            least / 4
+        } else {
+            MIN_PARALLEL
+        };
+        if both < want {
+            return Err(format!("only {both} ns in parallel, least work {least} ns"));
+        }
+        Ok(())
+    });
 }
 
 #[test]
@@ -403,55 +419,51 @@ fn phone_114_game_overlaps_the_wait_only_when_nonblocking() {
 
 #[test]
 fn parallel_run_is_clearly_faster_than_the_concurrent_one() {
-    // 多算一点（比例 0.2），一阵短暂的干扰就不至于左右结果。
-    let (out, others) = measured(&["concurrency-parallelism", "--spans"], Some("0.2"));
-    let one = spans(&out, "并发");
-    assert_eq!(cpus(&one).len(), 1, "{out}");
-    let work_one: u64 = FEAST.iter().map(|t| busy(&one, t)).sum();
-    assert!(
-        parallel(&one, &FEAST) * 50 <= work_one,
-        "parallel on one CPU?\n{out}"
-    );
-    // 并发：一个 CPU 上三件事轮换（切换了好几次），总耗时不少于三件的计算时间之和。
-    assert!(switches(&one) >= 6, "no interleaving on one CPU\n{out}");
-    assert!(
-        extent(&one) * 100 >= work_one * 98,
-        "wall < sum on one CPU\n{out}"
-    );
+    until_parallel(&["concurrency-parallelism", "--spans"], |out, others| {
+        let one = spans(out, "并发");
+        assert_eq!(cpus(&one).len(), 1, "{out}");
+        let work_one: u64 = FEAST.iter().map(|t| busy(&one, t)).sum();
+        assert!(
+            parallel(&one, &FEAST) * 50 <= work_one,
+            "parallel on one CPU?\n{out}"
+        );
+        // 并发：一个 CPU 上三件事轮换（切换了好几次），总耗时不少于三件的计算时间之和。
+        assert!(switches(&one) >= 6, "no interleaving on one CPU\n{out}");
+        assert!(
+            extent(&one) * 100 >= work_one * 98,
+            "wall < sum on one CPU\n{out}"
+        );
+        let ratio = "加速比 (speed-up)：并发总耗时 ÷ 并行总耗时 = ";
 
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if cores < 2 {
-        assert!(out.stdout.contains("看不到并行"), "{out}");
-        return;
-    }
-    let all = spans(&out, "并行");
-    assert!(cpus(&all).len() >= 2, "{out}");
-    let both = parallel(&all, &FEAST);
-    assert!(both >= MIN_PARALLEL, "only {both} ns two at once\n{out}");
-    // 同样的计算在并行时用掉的 CPU 时间明显变多，说明两个 CPU 并不是两个完整的核
-    // （虚拟机的宿主很忙，或者两个 CPU 是同一个核的超线程 (SMT)），这时也看不到加速。
-    let work_all: u64 = FEAST.iter().map(|t| busy(&all, t)).sum();
-    let slowed = work_all as f64 / work_one.max(1) as f64;
-    if others < BUSY && slowed < 1.3 {
-        assert!(
-            parallel(&all, &FEAST) * 10 >= work_all,
-            "hardly parallel\n{out}"
-        );
-        assert!(
-            extent(&all) * 100 <= extent(&one) * 85,
-            "all CPUs not clearly faster than one (others {others:.2}, slowed {slowed:.2})\n{out}"
-        );
-    } else {
-        eprintln!(
-            "别的会话占了 {:.0}% 的 CPU，并行时同样的计算用了 {slowed:.2} 倍的 CPU 时间：只检查了并行确实发生",
-            others * 100.0
-        );
-    }
-    assert!(
-        out.stdout
-            .contains("加速比 (speed-up)：并发总耗时 ÷ 并行总耗时 = "),
-        "{out}"
-    );
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if cores < 2 {
+            assert!(out.stdout.contains("看不到并行"), "{out}");
+            return Ok(());
+        }
+        assert!(out.stdout.contains(ratio), "{out}");
+        let all = spans(out, "并行");
+        assert!(cpus(&all).len() >= 2, "{out}");
+        let both = parallel(&all, &FEAST);
+        if both < MIN_PARALLEL {
+            return Err(format!("only {both} ns two at once"));
+        }
+        // 同样的计算在并行时用掉的 CPU 时间明显变多，说明两个 CPU 并不是两个完整的核
+        // （虚拟机的宿主很忙，或者两个 CPU 是同一个核的超线程 (SMT)），这时也看不到加速。
+        let work_all: u64 = FEAST.iter().map(|t| busy(&all, t)).sum();
+        let slowed = work_all as f64 / work_one.max(1) as f64;
+        if others >= BUSY || slowed >= 1.3 {
+            eprintln!(
+                "并行时同样的计算用了 {slowed:.2} 倍的 CPU 时间、别的占了 {others:.2}：不检查快了多少"
+            );
+        } else if both * 10 < work_all {
+            return Err(format!("hardly parallel: {both} of {work_all} ns"));
+        } else if extent(&all) * 100 > extent(&one) * 85 {
+            return Err(format!(
+                "all CPUs not clearly faster than one (slowed {slowed:.2})"
+            ));
+        }
+        Ok(())
+    });
 }
 
 #[test]
