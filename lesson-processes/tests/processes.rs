@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use shared::testing::{Output, all_secs, descendants, lesson, readers, wait_gone};
+use shared::testing::{Output, alive, all_secs, descendants, lesson, readers};
 
 const EXE: &str = env!("CARGO_BIN_EXE_lesson-processes");
 const LIMIT: Duration = Duration::from_secs(60);
@@ -23,11 +23,46 @@ fn fresh_tmp() -> PathBuf {
     dir
 }
 
+/// 一个进程：PID 和它的启动时刻。PID 会被重用（线程也占 PID 号，满 32768 就从头再来），
+/// 所以认一个进程要连启动时刻一起认，否则别人新起的进程或线程会被当成"没结束的子进程"。
+type Proc = (u32, u64);
+
+/// `/proc/<pid>/stat` 的第 22 列：进程启动的时刻（开机后的时钟滴答）。
+fn started_at(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// `pid` 此刻的所有后代进程。
+fn descendants_now(pid: u32) -> Vec<Proc> {
+    descendants(pid)
+        .into_iter()
+        .filter_map(|p| Some((p, started_at(p)?)))
+        .collect()
+}
+
+/// 等这些进程全部结束，最多等 `limit`；返回还活着的（同一个 PID、同一个启动时刻）。
+fn left_behind(procs: &BTreeSet<Proc>, limit: Duration) -> Vec<u32> {
+    let start = Instant::now();
+    loop {
+        let left: Vec<u32> = procs
+            .iter()
+            .filter(|&&(p, t)| alive(p) && started_at(p) == Some(t))
+            .map(|&(p, _)| p)
+            .collect();
+        if left.is_empty() || start.elapsed() > limit {
+            return left;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// 一次运行：输出、它的 PID、运行期间看到过的所有后代进程。
 struct Watched {
     out: Output,
     pid: u32,
-    seen: BTreeSet<u32>,
+    seen: BTreeSet<Proc>,
 }
 
 /// 运行并一直盯着它的后代进程；结束后检查后代全都不在了、临时目录是空的。
@@ -45,7 +80,7 @@ fn watch(args: &[&str], scale: &str) -> Watched {
     let (out, err) = readers(&mut child);
     let mut seen = BTreeSet::new();
     let status = loop {
-        seen.extend(descendants(pid));
+        seen.extend(descendants_now(pid));
         if let Some(status) = child.try_wait().expect("try_wait") {
             break status;
         }
@@ -62,10 +97,7 @@ fn watch(args: &[&str], scale: &str) -> Watched {
         stderr: err.join().expect("stderr"),
         wall,
     };
-    let left = wait_gone(
-        &seen.iter().copied().collect::<Vec<_>>(),
-        Duration::from_secs(1),
-    );
+    let left = left_behind(&seen, Duration::from_secs(1));
     assert!(left.is_empty(), "{args:?} left processes {left:?}\n{out}");
     let stray: Vec<_> = std::fs::read_dir(&tmp).expect("read tmp").collect();
     assert!(
@@ -172,10 +204,8 @@ fn isolation_a_stuck_and_a_crashed_child_do_not_harm_the_parent() {
     assert_eq!(lines[7], format!("主进程安然无恙，PID是{}", w.pid));
     let pids = [lines[0], lines[2], lines[4]].map(pid_in);
     assert!(!pids.contains(&w.pid), "{}", w.out);
-    assert!(
-        wait_gone(&pids, Duration::from_secs(1)).is_empty(),
-        "{pids:?} left"
-    );
+    // 三行"结束了"的退出状态说明主进程等到 (wait) 了每一个；`watch` 还确认了它看到的
+    // 后代进程都已不在（崩溃的 p2 活得太短，轮询未必看得到它）。
 }
 
 fn words(stdout: &str) -> (usize, usize) {
@@ -363,7 +393,7 @@ fn signal_mid_run(args: &[&str], scale: &str, children: usize, signal: i32) {
     let start = Instant::now();
     let mut seen = BTreeSet::new();
     loop {
-        let now = descendants(parent.id());
+        let now = descendants_now(parent.id());
         seen.extend(now.iter().copied());
         if now.len() >= children {
             break;
@@ -381,8 +411,7 @@ fn signal_mid_run(args: &[&str], scale: &str, children: usize, signal: i32) {
     assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
     let status = parent.wait().expect("wait");
     assert!(!status.success(), "{args:?} was killed: {status:?}");
-    let seen: Vec<u32> = seen.into_iter().collect();
-    let left = wait_gone(&seen, Duration::from_secs(1));
+    let left = left_behind(&seen, Duration::from_secs(1));
     assert!(left.is_empty(), "{args:?} signal {signal} left {left:?}");
     let _ = std::fs::remove_dir_all(&tmp);
 }
