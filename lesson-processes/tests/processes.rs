@@ -15,12 +15,28 @@ const EXE: &str = env!("CARGO_BIN_EXE_lesson-processes");
 const LIMIT: Duration = Duration::from_secs(60);
 
 /// 一个只属于这次运行的空临时目录（`TMPDIR`），ipc-channel 的 socket 建在这里。
-fn fresh_tmp() -> PathBuf {
+/// 被丢弃时连同里面的东西一起删掉，测试失败 (panic) 时也一样。
+struct TmpDir(PathBuf);
+
+impl std::ops::Deref for TmpDir {
+    type Target = PathBuf;
+    fn deref(&self) -> &PathBuf {
+        &self.0
+    }
+}
+
+impl Drop for TmpDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn fresh_tmp() -> TmpDir {
     static N: AtomicU32 = AtomicU32::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("lesson-processes-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("create a temp dir");
-    dir
+    TmpDir(dir)
 }
 
 /// 一个进程：PID 和它的启动时刻。PID 会被重用（线程也占 PID 号，满 32768 就从头再来），
@@ -70,7 +86,7 @@ struct Watched {
 fn watch(args: &[&str], scale: &str) -> Watched {
     let tmp = fresh_tmp();
     let mut cmd = lesson(EXE, args);
-    cmd.env("LESSON_TIME_SCALE", scale).env("TMPDIR", &tmp);
+    cmd.env("LESSON_TIME_SCALE", scale).env("TMPDIR", &*tmp);
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -99,12 +115,11 @@ fn watch(args: &[&str], scale: &str) -> Watched {
     };
     let left = left_behind(&seen, Duration::from_secs(1));
     assert!(left.is_empty(), "{args:?} left processes {left:?}\n{out}");
-    let stray: Vec<_> = std::fs::read_dir(&tmp).expect("read tmp").collect();
+    let stray: Vec<_> = std::fs::read_dir(&*tmp).expect("read tmp").collect();
     assert!(
         stray.is_empty(),
         "{args:?} left files in TMPDIR: {stray:?}\n{out}"
     );
-    let _ = std::fs::remove_dir(&tmp);
     Watched { out, pid, seen }
 }
 
@@ -384,11 +399,11 @@ fn all_runs_every_example_in_one_go_and_leaves_nothing_behind() {
 
 /// 在 `args` 运行到有 `children` 个子进程时给父进程发 `signal`：子进程必须很快全部消失。
 fn signal_mid_run(args: &[&str], scale: &str, children: usize, signal: i32) {
-    // 被 SIGKILL 的父进程来不及删掉正在握手的 socket，所以用自己的临时目录，最后整个删掉。
+    // 被 SIGKILL 的父进程来不及删掉正在握手的 socket，所以用自己的临时目录，用完整个删掉。
     let tmp = fresh_tmp();
     let mut cmd = lesson(EXE, args);
     cmd.env("LESSON_TIME_SCALE", scale)
-        .env("TMPDIR", &tmp)
+        .env("TMPDIR", &*tmp)
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     let mut parent = cmd.spawn().expect("start");
@@ -415,7 +430,6 @@ fn signal_mid_run(args: &[&str], scale: &str, children: usize, signal: i32) {
     assert!(!status.success(), "{args:?} was killed: {status:?}");
     let left = left_behind(&seen, Duration::from_secs(1));
     assert!(left.is_empty(), "{args:?} signal {signal} left {left:?}");
-    let _ = std::fs::remove_dir_all(&tmp);
 }
 
 #[test]
@@ -460,7 +474,7 @@ fn the_child_role_started_by_hand_fails_in_one_line() {
         let mut cmd = Command::new(EXE);
         cmd.args(args)
             .envs(envs.iter().copied())
-            .env("TMPDIR", &tmp);
+            .env("TMPDIR", &*tmp);
         let out = shared::testing::run(cmd, Duration::from_secs(10));
         assert_eq!(out.status.code(), Some(2), "{args:?}\n{out}");
         assert_eq!(out.stderr.lines().count(), 1, "{args:?}\n{out}");
@@ -470,7 +484,6 @@ fn the_child_role_started_by_hand_fails_in_one_line() {
         );
         assert!(!out.stderr.contains("panicked"), "{out}");
     }
-    let stray: Vec<_> = std::fs::read_dir(&tmp).expect("read tmp").collect();
+    let stray: Vec<_> = std::fs::read_dir(&*tmp).expect("read tmp").collect();
     assert!(stray.is_empty(), "stray files: {stray:?}");
-    let _ = std::fs::remove_dir(&tmp);
 }
