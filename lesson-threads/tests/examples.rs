@@ -460,4 +460,7 @@ fn all_runs_every_example_that_ends() {
         assert!(out.stdout.contains(&format!(" · {name} ===")), "{out}");
     }
     assert!(!out.stdout.contains(" · non-daemon ==="), "{out}");
+    // 每个例子在自己的进程里：barrier 卡住的两个线程、daemon 的 Ping/Pong 不会留到
+    // 后面的 thread-info 里。
+    assert!(out.stdout.contains("本进程有 2 个线程："), "{out}");
 }
