@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use shared::testing::{Output, alive, all_secs, descendants, lesson, readers};
+use shared::testing::{Output, Proc, all_secs, descendants, left_behind, lesson, readers};
 
 const EXE: &str = env!("CARGO_BIN_EXE_lesson-processes");
 const LIMIT: Duration = Duration::from_secs(60);
@@ -39,41 +39,6 @@ fn fresh_tmp() -> TmpDir {
     TmpDir(dir)
 }
 
-/// 一个进程：PID 和它的启动时刻。PID 会被重用（线程也占 PID 号，满 32768 就从头再来），
-/// 所以认一个进程要连启动时刻一起认，否则别人新起的进程或线程会被当成"没结束的子进程"。
-type Proc = (u32, u64);
-
-/// `/proc/<pid>/stat` 的第 22 列：进程启动的时刻（开机后的时钟滴答）。
-fn started_at(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &stat[stat.rfind(')')? + 2..];
-    rest.split_whitespace().nth(19)?.parse().ok()
-}
-
-/// `pid` 此刻的所有后代进程。
-fn descendants_now(pid: u32) -> Vec<Proc> {
-    descendants(pid)
-        .into_iter()
-        .filter_map(|p| Some((p, started_at(p)?)))
-        .collect()
-}
-
-/// 等这些进程全部结束，最多等 `limit`；返回还活着的（同一个 PID、同一个启动时刻）。
-fn left_behind(procs: &BTreeSet<Proc>, limit: Duration) -> Vec<u32> {
-    let start = Instant::now();
-    loop {
-        let left: Vec<u32> = procs
-            .iter()
-            .filter(|&&(p, t)| alive(p) && started_at(p) == Some(t))
-            .map(|&(p, _)| p)
-            .collect();
-        if left.is_empty() || start.elapsed() > limit {
-            return left;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
 /// 一次运行：输出、它的 PID、运行期间看到过的所有后代进程。
 struct Watched {
     out: Output,
@@ -96,7 +61,7 @@ fn watch(args: &[&str], scale: &str) -> Watched {
     let (out, err) = readers(&mut child);
     let mut seen = BTreeSet::new();
     let status = loop {
-        seen.extend(descendants_now(pid));
+        seen.extend(descendants(pid));
         if let Some(status) = child.try_wait().expect("try_wait") {
             break status;
         }
@@ -410,7 +375,7 @@ fn signal_mid_run(args: &[&str], scale: &str, children: usize, signal: i32) {
     let start = Instant::now();
     let mut seen = BTreeSet::new();
     loop {
-        let now = descendants_now(parent.id());
+        let now = descendants(parent.id());
         seen.extend(now.iter().copied());
         if now.len() >= children {
             break;

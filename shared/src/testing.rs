@@ -122,13 +122,27 @@ pub fn all_secs(stdout: &str, prefix: &str) -> Vec<f64> {
         .collect()
 }
 
-/// 进程 `pid` 的所有后代（子进程、孙进程……），从 `/proc` 读出。只支持 Linux。
-pub fn descendants(pid: u32) -> Vec<u32> {
+/// 一个进程：(PID, 启动时刻)。PID 会被重用（线程也占 PID 号，用满 `pid_max` 就从头再来），
+/// 所以认一个进程要连启动时刻一起认，否则别人新起的进程或线程会被当成"没结束的子进程"。
+pub type Proc = (u32, u64);
+
+/// `/proc/<pid>/stat` 的第 22 列：进程启动的时刻（开机后的时钟滴答）。只支持 Linux。
+pub fn started_at(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // 第二列是放在括号里的进程名，名字里可能有空格，所以从最后一个 ')' 往后数。
+    let rest = &stat[stat.rfind(')')? + 2..];
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// 进程 `pid` 此刻的所有后代（子进程、孙进程……），从 `/proc` 读出。只支持 Linux。
+pub fn descendants(pid: u32) -> Vec<Proc> {
     let mut parents = vec![pid];
     let mut found = Vec::new();
     while let Some(p) = parents.pop() {
         for child in children(p) {
-            found.push(child);
+            if let Some(started) = started_at(child) {
+                found.push((child, started));
+            }
             parents.push(child);
         }
     }
@@ -146,7 +160,6 @@ fn children(pid: u32) -> Vec<u32> {
 
 fn parent_of(pid: u32) -> Option<u32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // 第二列是放在括号里的进程名，名字里可能有空格，所以从最后一个 ')' 往后数。
     let rest = &stat[stat.rfind(')')? + 2..];
     rest.split_whitespace().nth(1)?.parse().ok()
 }
@@ -162,11 +175,16 @@ pub fn alive(pid: u32) -> bool {
     }
 }
 
-/// 等到这些进程全部结束，最多等 `limit`；返回还活着的。
-pub fn wait_gone(pids: &[u32], limit: Duration) -> Vec<u32> {
+/// 等这些进程全部结束，最多等 `limit`；返回还活着的 PID（同一个 PID、同一个启动时刻）。
+pub fn left_behind<'a>(procs: impl IntoIterator<Item = &'a Proc>, limit: Duration) -> Vec<u32> {
+    let procs: Vec<Proc> = procs.into_iter().copied().collect();
     let start = Instant::now();
     loop {
-        let left: Vec<u32> = pids.iter().copied().filter(|&p| alive(p)).collect();
+        let left: Vec<u32> = procs
+            .iter()
+            .filter(|&&(p, t)| alive(p) && started_at(p) == Some(t))
+            .map(|&(p, _)| p)
+            .collect();
         if left.is_empty() || start.elapsed() > limit {
             return left;
         }
@@ -233,10 +251,16 @@ mod tests {
     #[test]
     fn descendants_finds_a_child_and_alive_sees_it_end() {
         let mut child = Command::new("sleep").arg("5").spawn().expect("sleep");
-        assert!(descendants(std::process::id()).contains(&child.id()));
+        let found = descendants(std::process::id());
+        let me = found.iter().find(|(p, _)| *p == child.id()).copied();
+        assert!(me.is_some(), "{found:?}");
         assert!(alive(child.id()));
         child.kill().expect("kill");
         child.wait().expect("wait");
         assert!(!alive(child.id()));
+        assert_eq!(
+            left_behind(me.as_slice(), Duration::ZERO),
+            Vec::<u32>::new()
+        );
     }
 }
