@@ -5,7 +5,7 @@
 //! 操作系统线程 (OS thread)。
 
 /// `print('线程数量:', threading.activeCount())`
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("线程数量: {}", shared::threads::count()?);
     Ok(())
 }

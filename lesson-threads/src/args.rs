@@ -15,7 +15,7 @@ fn child(a: i32, b: &str, c: HashMap<&str, i32>) {
 }
 
 /// 把三个参数移进子线程，再等它结束。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let c = HashMap::from([("c", 3)]);
     let t1 = thread::spawn(move || child(1, "2", c));
     t1.join().expect("子线程不会 panic");

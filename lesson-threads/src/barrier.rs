@@ -9,54 +9,42 @@ use std::sync::{Arc, Barrier, mpsc};
 use std::thread;
 
 use shared::threads::count;
-use shared::time::sleep_secs;
-use shared::timeline::{self, Kind, Span, span};
+use shared::time::secs;
 
 const PARTIES: usize = 3;
 
 /// 启动五个线程，一个数完数、再过 0.1 秒才启动下一个，输出的先后因此和文档一样。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     count()?; // 读不到线程数（非 Linux）就在这里报错，而不是在子线程里
     let bar = Arc::new(Barrier::new(PARTIES));
     let (passed_tx, passed_rx) = mpsc::channel();
-    let mut waiting = BTreeMap::new(); // 编号 → (启动时刻, 句柄)
+    let mut waiting = BTreeMap::new(); // 编号 → 句柄
     for i in 1..=5 {
         let (bar, passed_tx) = (Arc::clone(&bar), passed_tx.clone());
         let (counted_tx, counted_rx) = mpsc::channel();
-        let name = format!("Thread-{i}");
-        let started = timeline::now();
-        let thread = thread::Builder::new().name(name.clone()).spawn(move || {
+        let thread = thread::Builder::new().name(format!("Thread-{i}")).spawn(move || {
             // 减去主线程，只数子线程。
             let n = count().map_or("?".into(), |n| (n - 1).to_string());
             println!("当前活动的子线程数量: {n}");
             let _ = counted_tx.send(());
-            span(name, Kind::Waiting, || bar.wait());
+            bar.wait();
             println!("子线程数量达到{PARTIES}");
             let _ = passed_tx.send(i);
         })?;
-        waiting.insert(i, (started, thread));
+        waiting.insert(i, thread);
         counted_rx.recv()?; // 等它数完再启动下一个
-        sleep_secs(0.1);
+        thread::sleep(secs(0.1));
     }
     drop(passed_tx);
 
     // 五个线程只凑得齐一组：等这一组的三个通过。
     for _ in 0..PARTIES {
         let i = passed_rx.recv()?;
-        let (_, thread) = waiting.remove(&i).expect("发来的是我们的线程编号");
+        let thread = waiting.remove(&i).expect("发来的是我们的线程编号");
         thread.join().expect("子线程不会 panic");
     }
-    // 剩下的还停在 wait() 里：不 join（永远等不到），在时间线上记下它们一直等到现在。
-    for (i, (started, _)) in &waiting {
-        let span = Span::new(
-            format!("Thread-{i}"),
-            Kind::Waiting,
-            *started,
-            timeline::now(),
-        );
-        timeline::record(span);
-    }
-    let stuck = waiting.values().filter(|(_, t)| !t.is_finished()).count();
+    // 剩下的还停在 wait() 里：不 join（永远等不到）。
+    let stuck = waiting.values().filter(|t| !t.is_finished()).count();
     println!(
         "注：还有 {stuck} 个子线程停在 bar.wait()，永远凑不齐 {PARTIES} 个。\
          Python 的程序会一直挂在这里；Rust 的 main 一返回，进程就退出，它们随之结束。"

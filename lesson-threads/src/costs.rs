@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use shared::timeline::display_width;
+use shared::chart::display_width;
 
 use crate::pool::ThreadPool;
 
@@ -35,14 +35,14 @@ fn one_by_one(mut f: impl FnMut(u32) -> u32) -> (Option<Duration>, Duration) {
 }
 
 /// 整批计时，平均到每个任务（没有中位数）。
-fn all_at_once(f: impl FnOnce() -> shared::Result) -> shared::Result<(Option<Duration>, Duration)> {
+fn all_at_once(f: impl FnOnce() -> Result<(), Box<dyn std::error::Error>>) -> Result<(Option<Duration>, Duration), Box<dyn std::error::Error>> {
     let t = Instant::now();
     f()?;
     Ok((None, t.elapsed() / JOBS))
 }
 
 /// 量四种做法，打印一张表。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pool = ThreadPool::new(4)?;
     let done = "空任务不会 panic";
     let rows = [

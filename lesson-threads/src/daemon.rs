@@ -7,26 +7,24 @@
 use std::io::{self, Write};
 use std::thread;
 
-use shared::time::sleep_secs;
-use shared::timeline::{Kind, span};
+use shared::time::secs;
 
 /// 和非守护线程的例子一样一直打印，直到进程结束。
 fn display(content: &str) -> io::Result<()> {
     loop {
-        span(content, Kind::Running, || -> io::Result<()> {
-            let mut out = io::stdout().lock();
-            write!(out, "{content}")?;
-            out.flush()
-        })?;
-        span(content, Kind::Sleeping, || sleep_secs(0.1));
+        let mut out = io::stdout().lock();
+        write!(out, "{content}")?;
+        out.flush()?;
+        drop(out); // 睡眠前放开 stdout 的锁
+        thread::sleep(secs(0.1));
     }
 }
 
 /// 启动 Ping 和 Pong 两个线程，不 join；主线程睡 5 秒后返回，进程随之退出。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     thread::spawn(|| display("Ping"));
     thread::spawn(|| display("Pong"));
-    span("主线程", Kind::Sleeping, || sleep_secs(5.0));
+    thread::sleep(secs(5.0));
     Ok(())
 }
-// 试一试：把 `sleep_secs(5.0)` 改成 1.0，Ping/Pong 只打印约十个就随进程消失了。
+// 试一试：把 `secs(5.0)` 改成 `secs(1.0)`，Ping/Pong 只打印约十个就随进程消失了。

@@ -9,7 +9,7 @@ use shared::download::{FILENAMES, THREAD_DECIMALS, download};
 use shared::stopwatch::Stopwatch;
 
 /// 启动三个下载线程，全部 join，打印总耗时。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Stopwatch::start();
     // 启动三个线程；`spawn` 立即返回一个句柄 (JoinHandle)。
     let threads: Vec<_> = FILENAMES

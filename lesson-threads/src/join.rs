@@ -12,7 +12,7 @@ fn child() {
 }
 
 /// 先不阻塞，再阻塞。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("无阻塞输出：");
     println!("主线程开始");
     let t1 = thread::spawn(child);

@@ -43,7 +43,7 @@ fn locked(num1: &Mutex<i64>) {
 }
 
 /// 四个线程：两个不加锁地改 `num`，两个加锁改 `num1`，最后打印两个数。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let num = AtomicI64::new(0);
     let num1 = Mutex::new(0i64);
     let start = Barrier::new(2);

@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 use std::thread;
 
-use shared::time::sleep_secs;
+use shared::time::secs;
 
 /// 文档的 `display(content)`：不换行地一直打印，每次都刷新 (flush) 输出缓冲区。
 /// 只有标准输出被关掉（比如管道另一端退出了）时才返回错误。
@@ -17,12 +17,12 @@ fn display(content: &str) -> io::Result<()> {
         write!(out, "{content}")?;
         out.flush()?;
         drop(out); // 睡眠前放开 stdout 的锁
-        sleep_secs(0.1);
+        thread::sleep(secs(0.1));
     }
 }
 
 /// 启动 Ping 和 Pong 两个线程，然后等它们——永远等下去。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ping = thread::spawn(|| display("Ping"));
     let pong = thread::spawn(|| display("Pong"));
     ping.join().expect("display 不会 panic")?;

@@ -12,7 +12,7 @@ use std::thread::{self, JoinHandle};
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 use shared::download::{FILENAMES, THREAD_DECIMALS, download};
 use shared::stopwatch::Stopwatch;
-use shared::time::sleep_secs;
+use shared::time::secs;
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
@@ -73,7 +73,7 @@ impl Drop for ThreadPool {
 }
 
 /// 照文档做三个下载，再交 12 个小任务给一个池，看看是哪些线程做的。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Stopwatch::start();
     {
         let pool = ThreadPool::new(4)?;
@@ -88,7 +88,7 @@ pub fn run() -> shared::Result {
     let handles: Vec<_> = (0..12)
         .map(|_| {
             pool.submit(|| {
-                sleep_secs(0.1);
+                thread::sleep(secs(0.1));
                 thread::current().name().unwrap_or("?").to_owned()
             })
         })

@@ -7,7 +7,7 @@ use std::thread;
 
 use shared::threads::count;
 
-fn child() -> shared::Result {
+fn child() -> std::io::Result<()> {
     println!("启动线程");
     println!("线程数量: {}", count()?);
     println!("结束线程");
@@ -15,7 +15,7 @@ fn child() -> shared::Result {
 }
 
 /// 主线程数一次线程，再启动子线程，子线程里再数一次。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("线程数量: {}", count()?);
     // spawn 接收一个闭包 (closure)，也可以直接传函数名，相当于 target=run。
     let t1 = thread::spawn(child);

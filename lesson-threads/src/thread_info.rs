@@ -18,7 +18,7 @@ fn describe(t: &thread::Thread) -> String {
 }
 
 /// 打印主线程和一个子线程的信息，列出本进程的所有线程，再演示一次有上限的等待。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "threading.currentThread() → thread::current()：{}",
         describe(&thread::current())

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crossbeam_channel::{Sender, after, bounded, select};
 use shared::stopwatch::Stopwatch;
-use shared::time::{secs, sleep_secs, unscaled_secs};
+use shared::time::{secs, unscaled_secs};
 
 /// 一次性定时器 (one-shot timer)：一个线程，到点执行任务，或者被取消。
 #[derive(Debug)]
@@ -52,7 +52,7 @@ fn task() {
 }
 
 /// 先照文档等一个 5 秒的定时器，再启动一个 2 秒的并在触发前取消它。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t1 = Timer::start(secs(5.0), task);
     t1.join();
     println!("结束");
@@ -60,9 +60,9 @@ pub fn run() -> shared::Result {
     println!();
     let watch = Stopwatch::start();
     let t2 = Timer::start(secs(2.0), task);
-    sleep_secs(1.0);
+    thread::sleep(secs(1.0));
     t2.cancel();
-    sleep_secs(2.0); // 等过原定的触发时刻：被取消的任务不会再执行
+    thread::sleep(secs(2.0)); // 等过原定的触发时刻：被取消的任务不会再执行
     let fired = t2.join();
     println!(
         "t2 原定 2 秒后启动，第 1 秒时被取消 (cancel)；到第 {:.0} 秒，它{}.",

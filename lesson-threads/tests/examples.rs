@@ -7,10 +7,10 @@ use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use shared::testing::{self, Output, all_secs, lesson};
+use shared_testing::{self as testing, Output, all_secs, lesson};
 
 const EXE: &str = env!("CARGO_BIN_EXE_lesson-threads");
-/// 测试里"文档的 1 秒"有多长（shared::testing::TEST_SCALE）。
+/// 测试里"文档的 1 秒"有多长（shared_testing::TEST_SCALE）。
 const SEC: f64 = 0.05;
 
 fn run(args: &[&str]) -> Output {

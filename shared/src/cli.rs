@@ -1,512 +1,375 @@
-//! 四个课程共用的命令行：每个课程的 `main.rs` 只交出标题和例子表，其余都在这里。
+//! 课程二进制的命令行（`cli` 特性）：每个课程的 `main.rs` 只交出例子表，其余都在这里。
 //!
 //! ```text
-//! cargo run -p lesson-threads                 # 目录：按文档顺序列出每个例子和命令
-//! cargo run -p lesson-threads -- lock         # 运行一个例子
-//! cargo run -p lesson-threads -- 线程锁       # 文档标题也可以当名字（只对应一个例子时）
-//! cargo run -p lesson-threads -- all          # 依次运行所有会自己结束的例子（每个一个新进程）
-//! cargo run -p lesson-threads -- downloads --timeline   # 运行后画出时间线
+//! cargo run -p lesson-threads                   # 目录：按文档顺序列出每个例子和命令
+//! cargo run -p lesson-threads -- lock           # 运行一个例子（调用 lock.rs 的 main）
+//! cargo run -p lesson-threads -- 线程锁         # 文档标题是别名（只对应一个例子时）
+//! cargo run -p lesson-threads -- all            # 依次运行所有会自己结束的例子，每个一个新进程
+//! cargo run -p lesson-threads -- pool --timeline  # 运行后画出时间线
 //! ```
 //!
-//! 退出码 (exit status)：成功 0；例子运行出错 1；用户输入有误（未知的例子或选项、
-//! 不合法的环境变量）2，并且只打印一行错误，不打印 panic 回溯。
-//! 解析用 clap 的 derive；例子自己的选项（比如 `scale --max 1000`）原样交给例子，
-//! 由它用 [`parse_args`] 再解析。
+//! 每个例子是 clap 的一个子命令 (subcommand)：clap 负责别名、拼错时的建议、`--help`；
+//! 带选项的例子把它自己的 `Opts`（clap 的 `Args`）挂在子命令上，复制走的程序用同一个
+//! `Opts` 解析，所以两边接受同样的选项。退出码 (exit status)：成功 0；例子运行出错 1；
+//! 输入有误（未知的例子或选项、选项超出范围、不合法的环境变量、非 UTF-8 的参数）2。
+//! 出错时只打印一行，不打印 panic 回溯。
 
+use std::error::Error;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, FromArgMatches, Parser};
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgAction, ArgMatches, Command};
 
-use crate::{Result, UsageError};
+/// 例子的返回值：和例子文件里 `pub fn main()` 的返回类型一样。
+pub type Outcome = Result<(), Box<dyn Error>>;
 
 /// 一个课程：对应文档的一节。
 #[derive(Debug)]
-pub struct Section {
+pub struct Lesson {
     /// 包名，如 `lesson-threads`，用来拼出命令。
     pub crate_name: &'static str,
     /// 文档的标题，如 `线程`。
     pub title: &'static str,
     /// 所有例子，按文档顺序。
     pub examples: &'static [Example],
+    /// 画时间线的数据源；`None` 表示从内核读线程状态（[`crate::chart::Sampler`]）。
+    pub recorder: Option<Recorder>,
 }
 
-/// 一个例子：名字、它对应的文档标题、怎么运行。
+/// 一个课程自己的时间线数据源（协程课：每个协程一行）。
+#[derive(Debug, Clone, Copy)]
+pub struct Recorder {
+    /// 例子开始前调用。
+    pub start: fn(),
+    /// 例子结束后调用，交出记下的每一段。
+    pub finish: fn() -> Vec<crate::chart::Span>,
+}
+
+/// 一个例子：名字、它对应的文档标题、一句说明、怎么运行。
 #[derive(Debug, Clone, Copy)]
 pub struct Example {
-    /// 命令行上的名字，如 `lock`。
+    /// 命令行上的名字，如 `lock`（SYLLABUS.md 里固定的名字）。
     pub name: &'static str,
-    /// 它对应的文档标题，如 `线程锁`。
+    /// 它对应的文档标题，如 `线程锁`；只对应这一个例子时也是它的别名。
     pub heading: &'static str,
     /// 一句话说明它做什么。
     pub what: &'static str,
-    /// 额外的别名。
-    pub aliases: &'static [&'static str],
-    /// 是否会自己结束；`false` 的例子要按 Ctrl-C，`all` 会跳过它。
+    /// 是否会自己结束；`false` 的例子要按 Ctrl-C，`all` 跳过它。
     pub ends: bool,
     /// 是否支持 `--timeline`。
     pub timeline: bool,
-    /// 是否不用 `--timeline` 也总是自己画出时间线（程序运行概念一课）。
+    /// 是否不用 `--timeline` 也自己画出时间线（程序运行概念一课）。
     pub draws_timeline: bool,
-    /// 例子自己的选项说明，如 `[--max N]`；`None` 表示不接受选项。
-    pub usage: Option<&'static str>,
-    run: Runner,
+    run: Run,
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Runner {
-    Plain(fn() -> Result),
-    Args(fn(&[String]) -> Result),
+enum Run {
+    Main(fn() -> Outcome),
+    Opts(fn(Command) -> Command, fn(&ArgMatches) -> Outcome),
 }
 
 impl Example {
-    /// 一个不带选项、会自己结束的例子。
+    /// 一个不带选项的例子：`main` 就是例子文件的 `pub fn main`。
     pub const fn new(
         name: &'static str,
         heading: &'static str,
         what: &'static str,
-        run: fn() -> Result,
+        main: fn() -> Outcome,
     ) -> Self {
         Example {
             name,
             heading,
             what,
-            aliases: &[],
             ends: true,
             timeline: false,
             draws_timeline: false,
-            usage: None,
-            run: Runner::Plain(run),
+            run: Run::Main(main),
         }
     }
 
-    /// 一个带自己选项的例子：`run` 收到名字之后的其余参数，用 [`parse_args`] 解析。
-    pub const fn with_args(
+    /// 带选项的例子：`args` 是例子的 `Opts::augment_args`，`run` 从解析结果取出 `Opts` 运行。
+    pub const fn with_opts(
         name: &'static str,
         heading: &'static str,
         what: &'static str,
-        usage: &'static str,
-        run: fn(&[String]) -> Result,
+        args: fn(Command) -> Command,
+        run: fn(&ArgMatches) -> Outcome,
     ) -> Self {
         let mut e = Example::new(name, heading, what, || Ok(()));
-        e.usage = Some(usage);
-        e.run = Runner::Args(run);
+        e.run = Run::Opts(args, run);
         e
     }
 
-    /// 这个例子不会自己结束（要按 Ctrl-C），`all` 跳过它。
+    /// 不会自己结束（要按 Ctrl-C）。
     pub const fn endless(mut self) -> Self {
         self.ends = false;
         self
     }
 
-    /// 这个例子支持 `--timeline`。
+    /// 支持 `--timeline`。
     pub const fn timeline(mut self) -> Self {
         self.timeline = true;
         self
     }
 
-    /// 这个例子自己总是画出时间线（看见调度就是重点），`--timeline` 可写可不写。
+    /// 自己总是画出时间线，`--timeline` 可写可不写。
     pub const fn draws_timeline(mut self) -> Self {
         self.timeline = true;
         self.draws_timeline = true;
         self
     }
-
-    /// 额外的别名。
-    pub const fn aliases(mut self, aliases: &'static [&'static str]) -> Self {
-        self.aliases = aliases;
-        self
-    }
 }
 
-#[derive(Debug, Parser)]
-#[command(disable_version_flag = true)]
-struct Cli {
-    /// 例子的名字、文档标题或 all；不写则列出目录 (example name, heading, or all)
-    example: Option<String>,
-    /// 运行后画出时间线 (print a timeline after the output)
-    #[arg(long)]
-    timeline: bool,
-    /// 例子自己的选项 (the example's own options)
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
-    args: Vec<String>,
-}
+const ENV_HELP: &str = "环境变量 (environment)：
+  LESSON_TIME_SCALE  所有睡眠和延时乘上它，0.001 到 100，默认 1（测试用 0.05）
+  LESSON_SEED        假下载的随机种子（非负整数），设了就每次一样；默认每次随机";
 
 /// 课程的入口：解析命令行、检查环境变量、运行例子，返回退出码。
-pub fn main(section: &Section) -> ExitCode {
-    default_sigpipe();
-    match run_cli(section, std::env::args_os()) {
+pub fn main(lesson: &Lesson) -> ExitCode {
+    restore_sigpipe();
+    match run(lesson, std::env::args_os().collect()) {
         Ok(code) => code,
-        Err(e) if e.is::<HelpShown>() => ExitCode::SUCCESS,
-        Err(e) if e.is::<UsageError>() => {
-            eprintln!("错误：{e}");
+        Err(Failure::Usage(line)) => {
+            eprintln!("错误 (error)：{line}");
             ExitCode::from(2)
         }
-        Err(e) => {
-            eprintln!("错误：{e}");
+        Err(Failure::Run(line)) => {
+            eprintln!("错误 (error)：{line}");
             ExitCode::FAILURE
         }
     }
 }
 
-/// 让写入已关闭的管道（如 `… | head`）时安静地结束进程，而不是 panic。
+/// 一次失败：输入有误（退出码 2）或运行出错（退出码 1），各是一行。
+#[derive(Debug)]
+pub enum Failure {
+    /// 输入有误。
+    Usage(String),
+    /// 运行出错。
+    Run(String),
+}
+
+/// 解析 `argv` 并运行；`--help` 和目录打印后返回成功。
+pub fn run(lesson: &Lesson, argv: Vec<std::ffi::OsString>) -> Result<ExitCode, Failure> {
+    if let Some(name) = argv.get(1).and_then(|a| a.to_str())
+        && let Err(names) = resolve(lesson, name)
+        && names.len() > 1
+    {
+        return Err(Failure::Usage(format!(
+            "标题 {name} 对应好几个例子，请用名字 (ambiguous heading)：{}",
+            names.join(", ")
+        )));
+    }
+    let matches = match command(lesson).try_get_matches_from(argv) {
+        Ok(m) => m,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp) => {
+            println!("{}", e.render().to_string().trim_end());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => return Err(Failure::Usage(one_line(&e))),
+    };
+    crate::time::check_env().map_err(|e| Failure::Usage(e.0))?;
+    let timeline = matches.get_flag("timeline");
+    let Some((name, sub)) = matches.subcommand() else {
+        print!("{}", table_of_contents(lesson));
+        return Ok(ExitCode::SUCCESS);
+    };
+    if name == "all" {
+        return run_all(lesson, timeline);
+    }
+    let example = lesson.examples.iter().find(|e| e.name == name);
+    let example = example.ok_or_else(|| Failure::Usage(format!("没有例子 {name}")))?;
+    if timeline && !example.timeline {
+        let with: Vec<_> = lesson.examples.iter().filter(|e| e.timeline).map(|e| e.name).collect();
+        return Err(Failure::Usage(format!(
+            "例子 {name} 没有时间线 (no --timeline)；有时间线的例子：{}",
+            with.join(", ")
+        )));
+    }
+    let fail = |e: Box<dyn Error>| Failure::Run(e.to_string().replace('\n', " "));
+    let draw = timeline && !example.draws_timeline;
+    let sampler = match (draw, lesson.recorder) {
+        (false, _) => None,
+        (true, Some(r)) => {
+            (r.start)();
+            None
+        }
+        (true, None) => Some(crate::chart::Sampler::start().map_err(|e| fail(e.into()))?),
+    };
+    match example.run {
+        Run::Main(main) => main(),
+        Run::Opts(_, run) => run(sub),
+    }
+    .map_err(fail)?;
+    if draw {
+        let spans = match (sampler, lesson.recorder) {
+            (Some(s), _) => s.finish(),
+            (None, Some(r)) => (r.finish)(),
+            (None, None) => Vec::new(),
+        };
+        print!("\n{}", crate::chart::render(&spans));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// 按名字或文档标题找例子：找到一个就是它；标题对应几个例子时返回它们的名字。
 ///
-/// Rust 程序启动时忽略 SIGPIPE，于是 `println!` 写坏掉的管道会 panic 并打印回溯；
-/// 命令行工具的惯例是被这个信号直接结束。子进程的 `main` 也可以调用它。
-pub fn default_sigpipe() {
-    #[cfg(unix)]
+/// 例子的标题可以带一个细分，如 `守护线程 · daemon=True`：完整的标题只对应它自己，
+/// 前半部分 `守护线程` 对应这一节的所有例子。
+pub fn resolve<'a>(lesson: &'a Lesson, name: &str) -> Result<&'a Example, Vec<&'static str>> {
+    let base = |e: &Example| e.heading.split(" · ").next().unwrap_or(e.heading);
+    let exact: Vec<_> = lesson
+        .examples
+        .iter()
+        .filter(|e| e.name == name || e.heading == name)
+        .collect();
+    let by_base: Vec<_> = lesson.examples.iter().filter(|e| base(e) == name).collect();
+    match (exact.as_slice(), by_base.as_slice()) {
+        ([one], _) if one.name == name => Ok(one),
+        ([one], [] | [_]) => Ok(one),
+        (_, [one]) => Ok(one),
+        (_, many) => Err(many.iter().map(|e| e.name).collect()),
+    }
+}
+
+/// clap 的命令：每个例子一个子命令，再加 `all` 和全局的 `--timeline`。
+pub fn command(lesson: &Lesson) -> Command {
+    let mut cmd = Command::new(lesson.crate_name)
+        .bin_name(format!("cargo run -p {} --", lesson.crate_name))
+        .about(format!("并发编程 in Rust：{}（不写例子名则列出目录）", lesson.title))
+        .after_help(ENV_HELP)
+        .disable_version_flag(true)
+        .disable_help_subcommand(true)
+        .arg(
+            Arg::new("timeline")
+                .long("timeline")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("运行后画出时间线 (print a timeline after the output)"),
+        );
+    for e in lesson.examples {
+        let mut sub = Command::new(e.name)
+            .about(format!("{} · {}", e.heading, e.what))
+            .after_help(ENV_HELP);
+        if resolve(lesson, e.heading).is_ok_and(|found| found.name == e.name) {
+            sub = sub.visible_alias(e.heading);
+        }
+        if let Run::Opts(args, _) = e.run {
+            sub = args(sub);
+        }
+        cmd = cmd.subcommand(sub);
+    }
+    cmd.subcommand(Command::new("all").about("依次运行所有会自己结束的例子，每个在自己的进程里"))
+}
+
+/// clap 的错误有好几行；这里只留一行，中文在前，英文术语放在括号里。
+fn one_line(e: &clap::Error) -> String {
+    let context = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join(", "),
+        _ => String::new(),
+    };
+    let tip = match context(ContextKind::SuggestedSubcommand) {
+        s if s.is_empty() => String::new(),
+        s => format!("；是不是 {s} (did you mean)？"),
+    };
+    match e.kind() {
+        ErrorKind::InvalidSubcommand => format!(
+            "没有叫 {} 的例子 (unknown example){tip} 不带参数运行可以看到目录",
+            context(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::UnknownArgument => format!(
+            "不认识的选项 (unexpected argument) {}；用 --help 看可用的选项",
+            context(ContextKind::InvalidArg)
+        ),
+        ErrorKind::InvalidUtf8 => "参数不是 UTF-8 (invalid UTF-8)".to_owned(),
+        _ => {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or_default();
+            format!("参数有误 (invalid argument)：{}", first.trim_start_matches("error: "))
+        }
+    }
+}
+
+fn run_all(lesson: &Lesson, timeline: bool) -> Result<ExitCode, Failure> {
+    let io = |e: std::io::Error| Failure::Run(e.to_string());
+    let exe = std::env::current_exe().map_err(io)?;
+    for (i, e) in lesson.examples.iter().filter(|e| e.ends).enumerate() {
+        let gap = if i > 0 { "\n" } else { "" };
+        println!("{gap}=== {} · {} ===", e.heading, e.name);
+        // 每个例子在自己的新进程里运行，就像手动一个一个运行：上一个例子留下的线程
+        // （守护线程、卡在屏障上的线程）随它的进程结束，不会混进下一个例子。
+        let mut child = std::process::Command::new(&exe);
+        child.arg(e.name);
+        if timeline && e.timeline && !e.draws_timeline {
+            child.arg("--timeline");
+        }
+        let status = die_with_parent(&mut child).status().map_err(io)?;
+        if status_is_sigpipe(&status) {
+            // 读输出的一方（比如 `| head`）已经走了：安静地结束，和单个例子一样。
+            return Ok(ExitCode::from(141));
+        }
+        if !status.success() {
+            return Err(Failure::Run(format!("例子 {} 失败（{status}）", e.name)));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn status_is_sigpipe(status: &std::process::ExitStatus) -> bool {
+    use std::os::unix::process::ExitStatusExt;
+    status.signal() == Some(libc::SIGPIPE)
+}
+
+/// 写入已关闭的管道（如 `… | head`）时安静地结束进程，而不是 panic。
+///
+/// Rust 程序启动时忽略 SIGPIPE，于是 `println!` 写坏掉的管道会 panic；命令行工具的
+/// 惯例是被这个信号直接结束。
+pub fn restore_sigpipe() {
     // SAFETY: 在启动任何线程之前把一个信号恢复成默认处理，不涉及任何 Rust 对象。
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
-/// 例子自己的 `--help` 已经打印：不是错误，退出码 0。
-#[derive(Debug)]
-struct HelpShown;
-
-impl std::fmt::Display for HelpShown {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("help shown")
-    }
-}
-
-impl std::error::Error for HelpShown {}
-
-fn run_cli(
-    section: &Section,
-    argv: impl IntoIterator<Item = std::ffi::OsString>,
-) -> Result<ExitCode> {
-    let argv: Vec<_> = argv.into_iter().collect();
-    // `scale --help`：带选项的例子打印它自己的帮助。
-    if let [_, name, rest @ ..] = argv.as_slice()
-        && rest.iter().any(|a| a == "--help" || a == "-h")
-        && let Some(Ok(example)) = name.to_str().map(|n| find(section, n))
-        && let Runner::Args(run) = example.run
-    {
-        let rest: Vec<String> = rest
-            .iter()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
-        run(&rest)?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let command = Cli::command()
-        .name(section.crate_name)
-        .bin_name(format!("cargo run -p {} --", section.crate_name))
-        .about(format!("并发编程 in Rust：{}", section.title))
-        .after_help(table_of_contents(section));
-    let matches = match command.try_get_matches_from(argv) {
-        Ok(m) => m,
-        Err(e) if !e.use_stderr() => {
-            // --help：正常输出，退出码 0。
-            e.print()?;
-            return Ok(ExitCode::SUCCESS);
-        }
-        Err(e) => return Err(clap_error(&e).into()),
-    };
-    let mut cli = Cli::from_arg_matches(&matches).map_err(|e| clap_error(&e))?;
-    // `--timeline` 也可以写在例子自己的选项后面。
-    cli.args.retain(|a| {
-        let is_flag = a == "--timeline";
-        cli.timeline |= is_flag;
-        !is_flag
-    });
-    crate::time::check_env()?;
-
-    let Some(name) = cli.example else {
-        print!("{}", table_of_contents(section));
-        return Ok(ExitCode::SUCCESS);
-    };
-    if name == "all" {
-        if let Some(extra) = cli.args.first() {
-            return Err(UsageError(format!("all 不接受参数 {extra:?}")).into());
-        }
-        // 每个例子在自己的新进程里运行，就像一个一个手动运行：上一个例子留下的线程
-        // （守护线程、卡在屏障上的线程）随它的进程结束，不会混进下一个例子。
-        let exe = std::env::current_exe()?;
-        for (i, example) in section.examples.iter().filter(|e| e.ends).enumerate() {
-            if i > 0 {
-                println!();
-            }
-            println!("=== {} · {} ===", example.heading, example.name);
-            let mut command = std::process::Command::new(&exe);
-            command.arg(example.name);
-            if cli.timeline && example.timeline {
-                command.arg("--timeline");
-            }
-            let status = die_with_parent(&mut command).status()?;
-            if !status.success() {
-                return Err(format!("例子 {} 失败（{status}）", example.name).into());
-            }
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    let example = find(section, &name)?;
-    if cli.timeline && !example.timeline {
-        return Err(UsageError(format!(
-            "例子 {} 没有时间线 (no --timeline)；有时间线的例子：{}",
-            example.name,
-            names(section.examples.iter().filter(|e| e.timeline))
-        ))
-        .into());
-    }
-    if example.usage.is_none()
-        && let Some(extra) = cli.args.first()
-    {
-        return Err(UsageError(format!(
-            "例子 {} 不认识参数 {extra:?} (unexpected argument)；可用的选项：--timeline, --help",
-            example.name
-        ))
-        .into());
-    }
-    run_one(example, &cli.args, cli.timeline)?;
-    Ok(ExitCode::SUCCESS)
-}
-
-fn run_one(example: &Example, args: &[String], timeline: bool) -> Result {
-    crate::timeline::take();
-    match example.run {
-        Runner::Plain(run) => run()?,
-        Runner::Args(run) => run(args)?,
-    }
-    let spans = crate::timeline::take();
-    if timeline && !spans.is_empty() {
-        println!();
-        print!("{}", crate::timeline::render(&spans));
-    }
-    Ok(())
-}
-
-/// 让子进程在父进程死掉时也被结束（Linux 的 `PR_SET_PDEATHSIG`），Ctrl-C 或 SIGKILL
-/// 父进程都不会留下正在运行的例子。其他系统上什么也不做。
+/// 让子进程在父进程死掉时也被结束（Linux 的 `PR_SET_PDEATHSIG`）。
 fn die_with_parent(command: &mut std::process::Command) -> &mut std::process::Command {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::process::CommandExt;
-        // SAFETY: 闭包在 fork 之后、exec 之前的子进程里运行，只调用异步信号安全的 prctl，
-        // 不分配内存、不碰锁。
-        unsafe {
-            command.pre_exec(|| {
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
+    use std::os::unix::process::CommandExt;
+    // SAFETY: 闭包在 fork 之后、exec 之前的子进程里运行，只调用异步信号安全的 prctl。
+    unsafe {
+        command.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
     }
     command
 }
 
-/// 按名字、别名或（只对应一个例子的）文档标题找例子。
-fn find<'a>(section: &'a Section, name: &str) -> Result<&'a Example> {
-    let by_name = section
-        .examples
-        .iter()
-        .find(|e| e.name == name || e.aliases.contains(&name));
-    let mut by_heading = section.examples.iter().filter(|e| e.heading == name);
-    match (by_name, by_heading.next(), by_heading.next()) {
-        (Some(e), _, _) | (None, Some(e), None) => Ok(e),
-        (None, Some(_), Some(_)) => Err(UsageError(format!(
-            "标题 {name:?} 对应好几个例子，请用名字：{}",
-            names(section.examples.iter().filter(|e| e.heading == name))
-        ))
-        .into()),
-        (None, None, _) => Err(UsageError(format!(
-            "没有叫 {name:?} 的例子 (unknown example)；可选：{}",
-            names(section.examples.iter())
-                .split(", ")
-                .filter(|n| !n.is_empty())
-                .chain(["all"])
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-        .into()),
-    }
-}
-
-fn names<'a>(examples: impl Iterator<Item = &'a Example>) -> String {
-    examples.map(|e| e.name).collect::<Vec<_>>().join(", ")
-}
-
-/// clap 的错误有好几行；我们只要第一行，并说明去哪里看用法。
-fn clap_error(e: &clap::Error) -> UsageError {
-    let text = e.render().to_string();
-    let first = text.lines().next().unwrap_or("参数有误");
-    let first = first.strip_prefix("error: ").unwrap_or(first);
-    UsageError(format!("{first}；可用的选项：--timeline, --help"))
-}
-
 /// 目录 (table of contents)：每个例子的命令、文档标题和一句说明。
-pub fn table_of_contents(section: &Section) -> String {
-    let command = |name: &str| format!("cargo run -p {} -- {name}", section.crate_name);
+pub fn table_of_contents(lesson: &Lesson) -> String {
+    let cmd = |name: &str| format!("cargo run -p {} -- {name}", lesson.crate_name);
     let mut out = format!(
         "{} — {}\n例子按文档顺序排列 (examples in document order)：\n\n",
-        section.crate_name, section.title
+        lesson.crate_name, lesson.title
     );
-    for e in section.examples {
-        let unique_heading = section
-            .examples
-            .iter()
-            .filter(|o| o.heading == e.heading)
-            .count()
-            == 1;
-        // 第一行是命令，第二行缩进写文档标题和说明，一屏 100 列也放得下。
-        let mut line = format!("  {}\n      {} · {}", command(e.name), e.heading, e.what);
-        if let Some(usage) = e.usage {
-            line += &format!("  选项：{usage}");
-        }
-        if unique_heading {
-            line += &format!("（别名：{}）", e.heading);
+    for e in lesson.examples {
+        let _ = std::fmt::Write::write_fmt(
+            &mut out,
+            format_args!("  {}\n      {} · {}", cmd(e.name), e.heading, e.what),
+        );
+        if resolve(lesson, e.heading).is_ok_and(|found| found.name == e.name) {
+            out += &format!("（别名：{}）", e.heading);
         }
         if !e.ends {
-            line += "  [不会自己结束，按 Ctrl-C 停止]";
+            out += "  [不会自己结束，按 Ctrl-C 停止]";
         }
-        out += &line;
+        if e.timeline && !e.draws_timeline {
+            out += "  [可加 --timeline]";
+        }
         out.push('\n');
     }
-    out += &format!("  {}\n      依次运行所有会自己结束的例子\n", command("all"));
-    let with_flag = names(
-        section
-            .examples
-            .iter()
-            .filter(|e| e.timeline && !e.draws_timeline),
-    );
-    if !with_flag.is_empty() {
-        out += &format!("\n加 --timeline 在输出后画出时间线：{with_flag}\n");
-    }
-    let always = names(section.examples.iter().filter(|e| e.draws_timeline));
-    if !always.is_empty() {
-        out += &format!("\n这些例子总是画出时间线：{always}\n");
-    }
-    out
-}
-
-/// 例子解析自己的选项：`T` 是一个 clap `Parser`。出错时返回一行 [`UsageError`]。
-pub fn parse_args<T: Parser>(example: &str, args: &[String]) -> Result<T> {
-    let argv = std::iter::once(example.to_owned()).chain(args.iter().cloned());
-    T::try_parse_from(argv).map_err(|e| {
-        if !e.use_stderr() {
-            let _ = e.print();
-            return HelpShown.into();
-        }
-        let text = e.render().to_string();
-        let first = text.lines().next().unwrap_or("参数有误").to_owned();
-        let first = first.strip_prefix("error: ").unwrap_or(&first).to_owned();
-        UsageError(format!("例子 {example}：{first}")).into()
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ok() -> Result {
-        Ok(())
-    }
-
-    fn fails() -> Result {
-        Err("坏了".into())
-    }
-
-    fn takes(args: &[String]) -> Result {
-        #[derive(Debug, Parser)]
-        struct A {
-            #[arg(long)]
-            max: Option<u32>,
-        }
-        parse_args::<A>("scale", args).map(|_| ())
-    }
-
-    static EXAMPLES: &[Example] = &[
-        Example::new("one", "标题甲", "第一个", ok).timeline(),
-        Example::new("two", "共同标题", "第二个", ok),
-        Example::new("three", "共同标题", "第三个", fails),
-        Example::new("forever", "标题乙", "不会结束", ok).endless(),
-        Example::new("drawn", "标题丁", "总是画图", ok).draws_timeline(),
-        Example::with_args("scale", "标题丙", "带选项", "[--max N]", takes),
-    ];
-    static SECTION: Section = Section {
-        crate_name: "lesson-test",
-        title: "测试",
-        examples: EXAMPLES,
-    };
-
-    fn code(args: &[&str]) -> std::result::Result<ExitCode, String> {
-        let argv = std::iter::once("lesson-test")
-            .chain(args.iter().copied())
-            .map(Into::into);
-        run_cli(&SECTION, argv).map_err(|e| {
-            let kind = if e.is::<UsageError>() { "usage" } else { "run" };
-            format!("{kind}: {e}")
-        })
-    }
-
-    fn usage_error(args: &[&str]) -> String {
-        let err = code(args).expect_err("should fail");
-        assert!(err.starts_with("usage: "), "{err}");
-        assert!(!err.contains('\n'), "one line: {err}");
-        err
-    }
-
-    #[test]
-    fn names_headings_and_aliases_find_examples() {
-        assert!(code(&["one"]).is_ok());
-        assert!(code(&["标题甲"]).is_ok());
-        assert!(code(&["one", "--timeline"]).is_ok());
-        assert!(code(&["--timeline", "one"]).is_ok());
-        assert!(code(&["scale", "--max", "3"]).is_ok());
-        assert!(code(&["scale", "--help"]).is_err_and(|e| e == "run: help shown"));
-    }
-
-    #[test]
-    fn a_shared_heading_is_not_an_alias() {
-        assert!(usage_error(&["共同标题"]).contains("two, three"));
-    }
-
-    #[test]
-    fn unknown_example_names_the_choices() {
-        let err = usage_error(&["nope"]);
-        assert!(
-            err.contains("one, two, three, forever, drawn, scale, all"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn bad_flags_are_usage_errors() {
-        assert!(usage_error(&["--nope"]).contains("--nope"));
-        assert!(usage_error(&["one", "--nope"]).contains("--nope"));
-        assert!(usage_error(&["two", "--timeline"]).contains("one"));
-        assert!(usage_error(&["scale", "--max", "x"]).contains("scale"));
-        assert!(usage_error(&["all", "x"]).contains("x"));
-    }
-
-    #[test]
-    fn a_failing_example_is_a_run_error() {
-        assert!(
-            code(&["three"])
-                .expect_err("fails")
-                .starts_with("run: 坏了")
-        );
-        // `all` 在子进程里运行每个例子，由各课程的集成测试检查。
-    }
-
-    #[test]
-    fn table_of_contents_lists_every_example_in_order() {
-        let toc = table_of_contents(&SECTION);
-        let at = |s: &str| toc.find(s).unwrap_or_else(|| panic!("{s} missing:\n{toc}"));
-        assert!(at("cargo run -p lesson-test -- one") < at("cargo run -p lesson-test -- two"));
-        assert!(at("-- two") < at("-- three"));
-        assert!(at("-- scale") < at("-- all"));
-        assert!(toc.contains("别名：标题甲"));
-        assert!(!toc.contains("别名：共同标题"));
-        assert!(toc.contains("Ctrl-C"));
-        assert!(toc.contains("选项：[--max N]"));
-        assert!(
-            toc.contains("加 --timeline 在输出后画出时间线：one\n"),
-            "{toc}"
-        );
-        assert!(toc.contains("总是画出时间线：drawn\n"), "{toc}");
-    }
+    out + &format!("  {}\n      依次运行所有会自己结束的例子\n\n{ENV_HELP}\n", cmd("all"))
 }

@@ -5,10 +5,10 @@
 //!
 //! 设了 `LESSON_SEED` 时，时长由种子和文件名一起决定：不论在哪个线程或子进程里、
 //! 以什么顺序调用，同一个文件每次都睡同样久，测试因此可以重复。
+//!
+//! 在自己的项目里，把 `download` 换成真正的下载（比如用 HTTP 客户端 (HTTP client)）即可。
 
 use std::time::{Duration, Instant};
-
-use crate::timeline::{self, Kind, Span};
 
 /// 文档用的三个文件名。
 pub const FILENAMES: [&str; 3] = [
@@ -34,22 +34,15 @@ fn secs_for(seed: Option<u64>, filename: &str) -> u64 {
     }
 }
 
-/// 文档的 `download(filename)`：打印三行，返回实际耗时，并在时间线上记一段睡眠。
+/// 文档的 `download(filename)`：打印三行，返回实际耗时。
 ///
 /// `decimals` 是耗时打印的小数位数：[`THREAD_DECIMALS`] 或 [`PROCESS_DECIMALS`]。
 pub fn download(filename: &str, decimals: usize) -> Duration {
-    let started = timeline::now();
     let start = Instant::now();
     println!("开始下载 {filename}.");
     std::thread::sleep(crate::time::secs(download_secs(filename) as f64));
     println!("{filename} 下载完成.");
     let took = start.elapsed();
-    timeline::record(Span::new(
-        filename,
-        Kind::Sleeping,
-        started,
-        timeline::now(),
-    ));
     println!("{}", took_line(took, decimals));
     took
 }

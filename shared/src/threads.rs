@@ -7,17 +7,24 @@
 //! 开的线程（比如 tokio 的工作线程），这一点和 Python 不同。只支持 Linux。
 
 use std::io;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// 课程二进制画时间线时在旁边开的采样线程（[`crate::chart::Sampler`]）的线程号，没有时为 0。
+/// 它不是例子的线程，[`count`] 和 [`list`] 不算它；复制走的程序里永远是 0。
+pub(crate) static SAMPLER: AtomicU32 = AtomicU32::new(0);
 
 /// 本进程现在有几个线程。
 pub fn count() -> io::Result<usize> {
     #[cfg(target_os = "linux")]
     {
         let status = std::fs::read_to_string("/proc/self/status")?;
-        status
+        let n: usize = status
             .lines()
             .find_map(|l| l.strip_prefix("Threads:"))
             .and_then(|n| n.trim().parse().ok())
-            .ok_or_else(|| io::Error::other("/proc/self/status 里没有 Threads: 一行"))
+            .ok_or_else(|| io::Error::other("/proc/self/status 里没有 Threads: 一行"))?;
+        let sampler = usize::from(SAMPLER.load(Ordering::Relaxed) != 0);
+        Ok(n.saturating_sub(sampler))
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -35,9 +42,12 @@ pub fn list() -> io::Result<Vec<(u32, String)>> {
             let Some(tid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
                 continue;
             };
+            if tid == SAMPLER.load(Ordering::Relaxed) {
+                continue;
+            }
             // 线程可能刚好结束了：读不到名字就跳过它。
-            if let Ok(name) = std::fs::read_to_string(entry.path().join("comm")) {
-                out.push((tid, name.trim_end().to_owned()));
+            if let Ok(name) = std::fs::read(entry.path().join("comm")) {
+                out.push((tid, String::from_utf8_lossy(&name).trim_end().to_owned()));
             }
         }
         out.sort();

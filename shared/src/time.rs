@@ -5,12 +5,25 @@
 //! 而"谁先谁后、是否重叠"这些事实不变。
 //!
 //! 两个变量都只读一次（[`OnceLock`]），子进程从环境里继承同样的值。
-//! 不合法的值由 [`check_env`] 报告；[`crate::cli`] 在运行任何例子之前调用它。
+//! 不合法的值由 [`check_env`] 报告（课程的命令行在运行任何例子之前调用它）；
+//! 复制走的例子第一次用到 [`scale`] 时才检查，同样打印一行错误并以状态码 2 退出。
+//!
+//! 在自己的项目里，把 `secs(n)` 换成 `Duration::from_secs_f64(n)` 就行了。
 
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use crate::UsageError;
+/// 环境变量的值不合法：一行说明，退出码 2。
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
 
 /// 时间比例的环境变量名。
 pub const SCALE_VAR: &str = "LESSON_TIME_SCALE";
@@ -20,12 +33,20 @@ pub const SEED_VAR: &str = "LESSON_SEED";
 static SCALE: OnceLock<Result<f64, UsageError>> = OnceLock::new();
 static SEED: OnceLock<Result<Option<u64>, UsageError>> = OnceLock::new();
 
-/// 解析一个时间比例：必须是大于 0 的有限数。
+/// 时间比例允许的范围：太小的值让计时失去意义（而且画时间线时坐标轴会算不完），
+/// 太大的值让文档里的 1 秒变成几分钟以上。
+pub const SCALE_RANGE: std::ops::RangeInclusive<f64> = 0.001..=100.0;
+
+/// 解析一个时间比例：必须是 [`SCALE_RANGE`] 里的数。
 pub fn parse_scale(text: &str) -> Result<f64, UsageError> {
     match text.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        Ok(v) if SCALE_RANGE.contains(&v) => Ok(v),
         _ => Err(UsageError(format!(
-            "{SCALE_VAR}={text:?} 无效：需要一个大于 0 的有限数，例如 0.1 (must be a finite number > 0)"
+            "{SCALE_VAR}={text:?} 无效：需要 {} 到 {} 之间的数，例如 0.1 (must be a number from {} to {})",
+            SCALE_RANGE.start(),
+            SCALE_RANGE.end(),
+            SCALE_RANGE.start(),
+            SCALE_RANGE.end()
         ))),
     }
 }
@@ -82,23 +103,19 @@ pub fn seed() -> Option<u64> {
 }
 
 fn exit_usage(e: &UsageError) -> ! {
-    eprintln!("错误：{e}");
+    eprintln!("错误 (error)：{e}");
     std::process::exit(2)
 }
 
 /// 把文档里的时长按比例缩放。
 pub fn scaled(d: Duration) -> Duration {
-    d.mul_f64(scale())
+    // 乘出来超过 Duration 能表示的范围时取最大值，而不是 panic。
+    Duration::try_from_secs_f64(d.as_secs_f64() * scale()).unwrap_or(Duration::MAX)
 }
 
 /// 文档里的 `n` 秒，按比例缩放后的时长。`secs(0.01)` 对应 `time.sleep(0.01)`。
 pub fn secs(n: f64) -> Duration {
-    scaled(Duration::from_secs_f64(n))
-}
-
-/// 阻塞当前线程 `n` 秒（按比例缩放），即文档里的 `time.sleep(n)`。
-pub fn sleep_secs(n: f64) {
-    std::thread::sleep(secs(n));
+    Duration::try_from_secs_f64(n * scale()).unwrap_or(Duration::MAX)
 }
 
 /// 把实际测得的时长换回文档里的"秒"（除以时间比例），时间线的坐标轴用它。
@@ -114,11 +131,15 @@ mod tests {
     fn scale_accepts_positive_finite_numbers() {
         assert_eq!(parse_scale("0.05"), Ok(0.05));
         assert_eq!(parse_scale(" 2 "), Ok(2.0));
+        assert_eq!(parse_scale("0.001"), Ok(0.001));
+        assert_eq!(parse_scale("100"), Ok(100.0));
     }
 
     #[test]
     fn scale_refuses_the_bad_values() {
-        for bad in ["abc", "0", "-1", "inf", "NaN", "", "-0"] {
+        for bad in [
+            "abc", "0", "-1", "inf", "NaN", "", "-0", "5e-324", "0.0009", "100.1", "1e20", "1e300",
+        ] {
             let err = parse_scale(bad).expect_err(bad);
             assert!(err.0.contains(SCALE_VAR), "{err}");
             assert!(!err.0.contains('\n'));

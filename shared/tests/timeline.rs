@@ -1,6 +1,8 @@
 //! 时间线：已知的几段记录画出固定的图（golden text），多线程同时记录不丢一段。
 
-use shared::timeline::{self, Kind, Span, display_width, render_with};
+use std::time::{Duration, Instant};
+
+use shared::chart::{Kind, Sampler, Span, display_width, render_with};
 
 const S: u64 = 1_000_000_000;
 
@@ -23,7 +25,8 @@ Linux从精通到放弃.mp4  │▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒
 喝酒                   │     1111111                       │
                        └┬───────────┬──────────┬───────────┘
                         0           2          4           6
-图例 (legend)：█ 运行 running   ▒ 睡眠 sleeping   · 等待 waiting   0-9 在该号 CPU 上运行
+图例 (legend)：█ 运行 running  ▒ 睡眠 sleeping  · 等待 waiting
+               0-9 在该号 CPU 上运行 (running on CPU n)
 ";
 
 #[test]
@@ -52,7 +55,7 @@ fn every_line_fits_the_width() {
         S,
     ));
     let got = render_with(&spans, 1.0, 100);
-    for line in got.lines().filter(|l| !l.starts_with("图例")) {
+    for line in got.lines() {
         assert!(
             display_width(line) <= 100,
             "{} columns: {line}",
@@ -68,48 +71,52 @@ fn no_spans_says_so() {
 }
 
 #[test]
-fn spans_are_serialisable() {
-    // 子进程要把 Span 发回父进程；真正的跨进程往返在进程课的测试里。
-    let span = Span::new("子进程", Kind::Sleeping, 1, 2).on_cpu(3);
-    fn assert_serde<T: serde::Serialize + serde::de::DeserializeOwned>(_: &T) {}
-    assert_serde(&span);
+fn the_sampler_sees_a_sleeping_and_a_spinning_thread() {
+    let sampler = Sampler::start().expect("start the sampler");
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("sleeper".into())
+            .spawn_scoped(s, || std::thread::sleep(Duration::from_millis(150)))
+            .expect("spawn");
+        std::thread::Builder::new()
+            .name("spinner".into())
+            .spawn_scoped(s, || {
+                let start = Instant::now();
+                while start.elapsed() < Duration::from_millis(150) {
+                    std::hint::black_box(0);
+                }
+            })
+            .expect("spawn");
+    });
+    let spans = sampler.finish();
+    let time = |task: &str, kind: Kind| -> u64 {
+        spans
+            .iter()
+            .filter(|s| s.task == task && s.kind == kind)
+            .map(|s| s.end_ns - s.start_ns)
+            .sum()
+    };
+    // 机器再忙，睡着的线程也不会被算成运行；转圈的线程至少有一段在运行或等 CPU。
+    assert!(time("sleeper", Kind::Sleeping) > 50_000_000, "{spans:?}");
+    assert_eq!(time("sleeper", Kind::Running), 0, "{spans:?}");
+    assert!(
+        time("spinner", Kind::Running) + time("spinner", Kind::Ready) > 100_000_000,
+        "{spans:?}"
+    );
+    assert_eq!(time("spinner", Kind::Sleeping), 0, "{spans:?}");
+    // 主线程在 scope 结束处等两个线程：等待，不是睡眠。
+    assert!(time("主线程", Kind::Waiting) > 50_000_000, "{spans:?}");
+    assert!(spans.iter().all(|s| s.task != "sampler"), "the sampler leaves itself out");
 }
 
 #[test]
-fn recording_from_many_threads_loses_no_span() {
-    // 这个测试文件里只有它用全局记录，所以可以放心 take()。
-    const THREADS: usize = 8;
-    const EACH: usize = 2_000;
-    timeline::take();
-    std::thread::scope(|s| {
-        for t in 0..THREADS {
-            s.spawn(move || {
-                for i in 0..EACH {
-                    timeline::record(Span::new(
-                        format!("t{t}"),
-                        Kind::Running,
-                        i as u64,
-                        i as u64 + 1,
-                    ));
-                }
-            });
-        }
-    });
-    let spans = timeline::take();
-    assert_eq!(spans.len(), THREADS * EACH);
-    for t in 0..THREADS {
-        let mine: Vec<u64> = spans
-            .iter()
-            .filter(|s| s.task == format!("t{t}"))
-            .map(|s| s.start_ns)
-            .collect();
-        assert_eq!(
-            mine,
-            (0..EACH as u64).collect::<Vec<_>>(),
-            "thread {t} keeps its order"
-        );
+fn the_legend_fits_the_width() {
+    let mut spans = downloads();
+    spans.push(Span::new("等", Kind::Ready, 0, S));
+    let got = render_with(&spans, 1.0, 100);
+    for line in got.lines() {
+        assert!(display_width(line) <= 100, "{} columns: {line}", display_width(line));
     }
-    assert!(timeline::take().is_empty(), "take() empties the record");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //!
 //! 每个课程的 `tests/` 都要"用小时间比例运行真实的二进制，再检查输出"，这些重复的
 //! 部分放在这里。测试里出错就 panic（附上输出），这正是测试想要的。
+//! 它是单独的 crate，只作为开发依赖 (dev-dependency)：复制走的例子编译不到它。
 
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -196,7 +197,7 @@ pub fn left_behind<'a>(procs: impl IntoIterator<Item = &'a Proc>, limit: Duratio
 /// 目录列出每个例子、`--help` 成功、未知的例子或选项和不合法的环境变量都是
 /// 一行错误加退出码 2、没有 panic。
 #[track_caller]
-pub fn check_cli_contract(exe: &str, section: &crate::cli::Section) {
+pub fn check_cli_contract(exe: &str, section: &shared::cli::Lesson) {
     let limit = Duration::from_secs(30);
     let toc = run(lesson(exe, &[]), limit).success();
     for e in section.examples {
@@ -224,16 +225,60 @@ pub fn check_cli_contract(exe: &str, section: &crate::cli::Section) {
     usage_error(&["no-such-example"], &[], "no-such-example");
     usage_error(&["--no-such-flag"], &[], "--no-such-flag");
     let first = section.examples.first().map_or("all", |e| e.name);
-    for bad in ["abc", "0", "-1", "inf", "NaN"] {
+    // 拼错一个字母：clap 建议正确的名字。
+    let typo = format!("{first}x");
+    usage_error(&[&typo], &[], first);
+    for bad in ["abc", "0", "-1", "inf", "NaN", "5e-324", "1e20", "1e300", "1e12"] {
         usage_error(&[first], &[("LESSON_TIME_SCALE", bad)], "LESSON_TIME_SCALE");
     }
     usage_error(&["all"], &[("LESSON_SEED", "x")], "LESSON_SEED");
-    if let Some(e) = section.examples.iter().find(|e| e.usage.is_none()) {
-        usage_error(&[e.name, "--no-such-flag"], &[], "--no-such-flag");
-    }
+    usage_error(&[first, "--no-such-flag"], &[], "--no-such-flag");
     if let Some(e) = section.examples.iter().find(|e| !e.timeline) {
         usage_error(&[e.name, "--timeline"], &[], e.name);
     }
+    // 非 UTF-8 的参数。
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let mut cmd = lesson(exe, &[]);
+        cmd.arg(std::ffi::OsStr::from_bytes(b"\xff"));
+        let out = run(cmd, limit);
+        assert_eq!(out.status.code(), Some(2), "non-UTF-8\n{out}");
+        assert_eq!(out.stderr.lines().count(), 1, "non-UTF-8\n{out}");
+    }
+    // 每个例子的 --help 成功，并说出环境变量。
+    for e in section.examples {
+        let out = run(lesson(exe, &[e.name, "--help"]), limit).success();
+        assert!(out.stdout.contains("LESSON_TIME_SCALE"), "{}\n{out}", e.name);
+    }
+    // 每个文档标题：只对应一个例子时是别名，对应几个时被拒绝并说出是哪几个。
+    for e in section.examples {
+        match shared::cli::resolve(section, e.heading) {
+            Ok(found) => assert_eq!(found.name, e.name, "标题 {}", e.heading),
+            Err(names) => {
+                let out = run(lesson(exe, &[e.heading]), limit);
+                assert_eq!(out.status.code(), Some(2), "{}\n{out}", e.heading);
+                for n in names {
+                    assert!(out.stderr.contains(n), "{}\n{out}", e.heading);
+                }
+            }
+        }
+    }
+}
+
+/// README 里这个课程的表格中「文档标题」一列的每个标题（第一列），给课程的测试核对。
+pub fn readme_titles(readme: &str, crate_name: &str) -> Vec<String> {
+    let heading = format!("→ `{crate_name}`");
+    let Some(start) = readme.lines().position(|l| l.starts_with("###") && l.contains(&heading)) else {
+        return Vec::new();
+    };
+    readme
+        .lines()
+        .skip(start + 1)
+        .take_while(|l| !l.starts_with('#'))
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| ---") && !l.starts_with("| 文档标题"))
+        .filter_map(|l| l.split('|').nth(1))
+        .map(|t| t.trim().to_owned())
+        .collect()
 }
 
 #[cfg(test)]
