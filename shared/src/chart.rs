@@ -251,7 +251,10 @@ fn tasks_of(root: u32) -> Vec<Task> {
         for tid in dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok()) {
             out.push((pid, tid));
             if let Ok(kids) = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/children")) {
-                pids.extend(kids.split_whitespace().filter_map(|k| k.parse::<u32>().ok()));
+                pids.extend(
+                    kids.split_whitespace()
+                        .filter_map(|k| k.parse::<u32>().ok()),
+                );
             }
         }
     }

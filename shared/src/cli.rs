@@ -181,7 +181,12 @@ pub fn run(lesson: &Lesson, argv: Vec<std::ffi::OsString>) -> Result<ExitCode, F
     let example = lesson.examples.iter().find(|e| e.name == name);
     let example = example.ok_or_else(|| Failure::Usage(format!("没有例子 {name}")))?;
     if timeline && !example.timeline {
-        let with: Vec<_> = lesson.examples.iter().filter(|e| e.timeline).map(|e| e.name).collect();
+        let with: Vec<_> = lesson
+            .examples
+            .iter()
+            .filter(|e| e.timeline)
+            .map(|e| e.name)
+            .collect();
         return Err(Failure::Usage(format!(
             "例子 {name} 没有时间线 (no --timeline)；有时间线的例子：{}",
             with.join(", ")
@@ -237,7 +242,10 @@ pub fn resolve<'a>(lesson: &'a Lesson, name: &str) -> Result<&'a Example, Vec<&'
 pub fn command(lesson: &Lesson) -> Command {
     let mut cmd = Command::new(lesson.crate_name)
         .bin_name(format!("cargo run -p {} --", lesson.crate_name))
-        .about(format!("并发编程 in Rust：{}（不写例子名则列出目录）", lesson.title))
+        .about(format!(
+            "并发编程 in Rust：{}（不写例子名则列出目录）",
+            lesson.title
+        ))
         .after_help(ENV_HELP)
         .disable_version_flag(true)
         .disable_help_subcommand(true)
@@ -287,7 +295,10 @@ fn one_line(e: &clap::Error) -> String {
         _ => {
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or_default();
-            format!("参数有误 (invalid argument)：{}", first.trim_start_matches("error: "))
+            format!(
+                "参数有误 (invalid argument)：{}",
+                first.trim_start_matches("error: ")
+            )
         }
     }
 }
@@ -371,5 +382,132 @@ pub fn table_of_contents(lesson: &Lesson) -> String {
         }
         out.push('\n');
     }
-    out + &format!("  {}\n      依次运行所有会自己结束的例子\n\n{ENV_HELP}\n", cmd("all"))
+    out + &format!(
+        "  {}\n      依次运行所有会自己结束的例子\n\n{ENV_HELP}\n",
+        cmd("all")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok() -> Outcome {
+        Ok(())
+    }
+
+    fn fails() -> Outcome {
+        Err("坏了".into())
+    }
+
+    #[derive(Debug, clap::Args)]
+    struct Opts {
+        /// 多少个
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=9))]
+        max: u32,
+    }
+
+    fn with_opts(m: &ArgMatches) -> Outcome {
+        use clap::FromArgMatches;
+        let opts = Opts::from_arg_matches(m)?;
+        if opts.max == 9 {
+            Err("九".into())
+        } else {
+            Ok(())
+        }
+    }
+
+    static EXAMPLES: &[Example] = &[
+        Example::new("one", "标题甲", "第一个", ok).timeline(),
+        Example::new("two", "共同标题", "第二个", ok),
+        Example::new("three", "共同标题 · 细分", "第三个", fails),
+        Example::new("forever", "标题乙", "不会结束", ok).endless(),
+        Example::with_opts(
+            "opts",
+            "标题丙",
+            "带选项",
+            <Opts as clap::Args>::augment_args,
+            with_opts,
+        ),
+    ];
+    static LESSON: Lesson = Lesson {
+        crate_name: "lesson-test",
+        title: "测试",
+        examples: EXAMPLES,
+        recorder: None,
+    };
+
+    fn code(args: &[&str]) -> Result<ExitCode, Failure> {
+        let argv = std::iter::once("lesson-test").chain(args.iter().copied());
+        run(&LESSON, argv.map(Into::into).collect())
+    }
+
+    fn usage(args: &[&str]) -> String {
+        match code(args) {
+            Err(Failure::Usage(line)) => {
+                assert!(!line.contains('\n'), "one line: {line}");
+                line
+            }
+            other => panic!("{args:?}: want a usage error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn names_full_headings_and_options_run_their_example() {
+        for args in [
+            &["one"][..],
+            &["标题甲"],
+            &["one", "--timeline"],
+            &["--timeline", "one"],
+            &["opts", "--max", "3"],
+            &[],
+            &["--help"],
+            &["opts", "--help"],
+        ] {
+            assert!(code(args).is_ok(), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn a_heading_of_several_examples_names_them() {
+        let line = usage(&["共同标题"]);
+        assert!(line.contains("two, three"), "{line}");
+        assert_eq!(
+            resolve(&LESSON, "共同标题 · 细分").map(|e| e.name),
+            Ok("three")
+        );
+        assert_eq!(resolve(&LESSON, "标题甲").map(|e| e.name), Ok("one"));
+        assert_eq!(resolve(&LESSON, "没有").map(|e| e.name), Err(vec![]));
+    }
+
+    #[test]
+    fn typos_get_a_suggestion_and_bad_input_is_a_usage_error() {
+        assert!(usage(&["onee"]).contains("one"));
+        assert!(usage(&["--nope"]).contains("--nope"));
+        assert!(usage(&["one", "--nope"]).contains("--nope"));
+        assert!(usage(&["two", "--timeline"]).contains("one"));
+        assert!(usage(&["opts", "--max", "10"]).contains("10"));
+        assert!(usage(&["opts", "--max", "x"]).contains('x'));
+        assert!(usage(&["all", "x"]).contains('x'));
+    }
+
+    #[test]
+    fn a_failing_example_is_a_run_error() {
+        assert!(matches!(code(&["three"]), Err(Failure::Run(l)) if l == "坏了"));
+        assert!(matches!(code(&["opts", "--max", "9"]), Err(Failure::Run(l)) if l == "九"));
+    }
+
+    #[test]
+    fn table_of_contents_lists_every_example_in_order() {
+        let toc = table_of_contents(&LESSON);
+        let at = |s: &str| toc.find(s).unwrap_or_else(|| panic!("{s} missing:\n{toc}"));
+        assert!(at("-- one\n") < at("-- two\n"));
+        assert!(at("-- two\n") < at("-- three\n"));
+        assert!(at("-- opts\n") < at("-- all\n"));
+        assert!(toc.contains("别名：标题甲"));
+        assert!(!toc.contains("别名：共同标题）"));
+        assert!(toc.contains("别名：共同标题 · 细分"));
+        assert!(toc.contains("Ctrl-C"));
+        assert!(toc.contains("LESSON_TIME_SCALE"));
+    }
 }

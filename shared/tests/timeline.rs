@@ -106,7 +106,10 @@ fn the_sampler_sees_a_sleeping_and_a_spinning_thread() {
     assert_eq!(time("spinner", Kind::Sleeping), 0, "{spans:?}");
     // 主线程在 scope 结束处等两个线程：等待，不是睡眠。
     assert!(time("主线程", Kind::Waiting) > 50_000_000, "{spans:?}");
-    assert!(spans.iter().all(|s| s.task != "sampler"), "the sampler leaves itself out");
+    assert!(
+        spans.iter().all(|s| s.task != "sampler"),
+        "the sampler leaves itself out"
+    );
 }
 
 #[test]
@@ -115,7 +118,11 @@ fn the_legend_fits_the_width() {
     spans.push(Span::new("等", Kind::Ready, 0, S));
     let got = render_with(&spans, 1.0, 100);
     for line in got.lines() {
-        assert!(display_width(line) <= 100, "{} columns: {line}", display_width(line));
+        assert!(
+            display_width(line) <= 100,
+            "{} columns: {line}",
+            display_width(line)
+        );
     }
 }
 

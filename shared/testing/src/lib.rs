@@ -228,7 +228,9 @@ pub fn check_cli_contract(exe: &str, section: &shared::cli::Lesson) {
     // 拼错一个字母：clap 建议正确的名字。
     let typo = format!("{first}x");
     usage_error(&[&typo], &[], first);
-    for bad in ["abc", "0", "-1", "inf", "NaN", "5e-324", "1e20", "1e300", "1e12"] {
+    for bad in [
+        "abc", "0", "-1", "inf", "NaN", "5e-324", "1e20", "1e300", "1e12",
+    ] {
         usage_error(&[first], &[("LESSON_TIME_SCALE", bad)], "LESSON_TIME_SCALE");
     }
     usage_error(&["all"], &[("LESSON_SEED", "x")], "LESSON_SEED");
@@ -248,7 +250,11 @@ pub fn check_cli_contract(exe: &str, section: &shared::cli::Lesson) {
     // 每个例子的 --help 成功，并说出环境变量。
     for e in section.examples {
         let out = run(lesson(exe, &[e.name, "--help"]), limit).success();
-        assert!(out.stdout.contains("LESSON_TIME_SCALE"), "{}\n{out}", e.name);
+        assert!(
+            out.stdout.contains("LESSON_TIME_SCALE"),
+            "{}\n{out}",
+            e.name
+        );
     }
     // 每个文档标题：只对应一个例子时是别名，对应几个时被拒绝并说出是哪几个。
     for e in section.examples {
@@ -268,7 +274,10 @@ pub fn check_cli_contract(exe: &str, section: &shared::cli::Lesson) {
 /// README 里这个课程的表格中「文档标题」一列的每个标题（第一列），给课程的测试核对。
 pub fn readme_titles(readme: &str, crate_name: &str) -> Vec<String> {
     let heading = format!("→ `{crate_name}`");
-    let Some(start) = readme.lines().position(|l| l.starts_with("###") && l.contains(&heading)) else {
+    let Some(start) = readme
+        .lines()
+        .position(|l| l.starts_with("###") && l.contains(&heading))
+    else {
         return Vec::new();
     };
     readme
