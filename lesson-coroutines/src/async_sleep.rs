@@ -7,19 +7,16 @@
 
 use futures::future::join_all;
 use shared::stopwatch::Stopwatch;
-use shared::timeline::{Kind, Span, now, record};
 
-async fn hello(n: usize) {
+async fn hello(_n: usize) {
     println!("Hello world! ({:?})", std::thread::current());
-    let t = now();
     // 支持异步的睡眠，.await 让它交出执行权。
     tokio::time::sleep(shared::time::secs(1.0)).await;
-    record(Span::new(format!("hello {n}"), Kind::Sleeping, t, now()));
     println!("Hello again! ({:?})", std::thread::current());
 }
 
 /// 三个 `hello()` 交给单线程运行时，最后多打印一行 `总耗时`：约 1 秒。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;

@@ -8,20 +8,17 @@
 
 use futures::future::join_all;
 use shared::stopwatch::Stopwatch;
-use shared::timeline::{Kind, Span, now, record};
 
-async fn hello(n: usize) {
+async fn hello(_n: usize) {
     println!("Hello world! ({:?})", std::thread::current());
     // 增加 1 秒延迟：阻塞的睡眠，没有交出执行权。
-    let t = now();
-    shared::time::sleep_secs(1.0);
-    record(Span::new(format!("hello {n}"), Kind::Sleeping, t, now()));
+    std::thread::sleep(shared::time::secs(1.0));
     println!("Hello again! ({:?})", std::thread::current());
 }
 
 /// 三个 `hello()` 交给单线程运行时。文档用"(1秒延迟)"标出停顿，这里最后多打印一行
 /// `总耗时`（线程一节的格式），一共等了多久一目了然：约 3 秒。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;

@@ -18,7 +18,7 @@ async fn hello() {
 }
 
 /// 建立运行时，把 `hello()` 交给它，直到它运行完。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;

@@ -6,18 +6,15 @@
 //! 可能落在不同的工作线程 (worker thread) 上；current-thread 运行时才和 asyncio 一样。
 
 use futures::future::join_all;
-use shared::timeline::{Kind, Span, now, record};
 
 /// `n` 只用来给时间线上的这一行起名字。
-async fn hello(n: usize) {
-    let t = now();
+async fn hello(_n: usize) {
     println!("Hello world! ({:?})", std::thread::current());
     println!("Hello again! ({:?})", std::thread::current());
-    record(Span::new(format!("hello {n}"), Kind::Running, t, now()));
 }
 
 /// 三个 `hello()` 交给同一个单线程运行时。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;

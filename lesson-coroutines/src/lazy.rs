@@ -22,7 +22,7 @@ async fn hello() {
 }
 
 /// 依次演示：创建不运行、`.await` 才运行、spawn 的任务不等 await 也会运行。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;

@@ -3,7 +3,8 @@
 //! 事件循环 (event loop) 在 Rust 里是 tokio 的运行时 (runtime)。每个例子都手动建一个
 //! 只用当前线程的运行时（`new_current_thread`），和 asyncio 一样所有协程都在一个线程上。
 
-use shared::cli::{Example, Section};
+use clap::{Args, FromArgMatches};
+use shared::cli::{Example, Lesson};
 
 pub mod async_sleep;
 pub mod blocking_sleep;
@@ -20,61 +21,62 @@ pub static EXAMPLES: &[Example] = &[
         "hello",
         "协程程序",
         "一个协程：run_until_complete(hello())",
-        hello::run,
+        hello::main,
     ),
     Example::new(
         "hello-many",
         "协程程序",
         "三个协程，六行都在同一个线程上",
-        hello_many::run,
+        hello_many::main,
     )
     .timeline(),
     Example::new(
         "blocking-sleep",
         "协程程序",
         "协程里用阻塞的 time.sleep(1)：一个接一个，约 3 秒",
-        blocking_sleep::run,
+        blocking_sleep::main,
     )
     .timeline(),
     Example::new(
         "wrapped-sleep",
         "协程程序",
         "await time.sleep(1) 编译不过；包进 async fn 仍然串行",
-        wrapped_sleep::run,
+        wrapped_sleep::main,
     )
     .timeline(),
     Example::new(
         "async-sleep",
         "协程程序",
         "await asyncio.sleep(1)：真正并发，约 1 秒",
-        async_sleep::run,
+        async_sleep::main,
     )
     .timeline(),
     Example::new(
         "semaphore",
         "高并发限制",
         "Semaphore(2)：最多两个同时在里面，约 2 秒",
-        semaphore::run,
+        semaphore::main,
     )
     .timeline(),
     Example::new(
         "lazy",
         "asyncio模块",
         "调用 async fn 只得到 future，await 或 spawn 才运行",
-        lazy::run,
+        lazy::main,
     ),
-    Example::with_args(
+    Example::with_opts(
         "scale",
         "协程",
         "上万次并发：任务与线程的墙钟时间、内存，进程>=线程>=协程（请用 --release）",
-        "[--max N]",
-        scale::run,
+        scale::Opts::augment_args,
+        |m| scale::run(scale::Opts::from_arg_matches(m)?),
     ),
 ];
 
 /// 交给 `shared::cli::main` 的课程信息。
-pub static SECTION: Section = Section {
+pub static LESSON: Lesson = Lesson {
     crate_name: env!("CARGO_PKG_NAME"),
     title: "协程",
     examples: EXAMPLES,
+    recorder: None,
 };

@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 
 use shared::time::secs;
 
+/// 例子的返回类型。
+type Res<T = ()> = Result<T, Box<dyn std::error::Error>>;
+
 /// 上表的行：(单位, 子进程的角色, 数量)。
 const ROWS: [(&str, &str, usize); 5] = [
     ("任务", "tasks", 10_000),
@@ -25,7 +28,7 @@ const ROWS: [(&str, &str, usize); 5] = [
 ];
 
 #[derive(Debug, clap::Parser)]
-struct Args {
+pub struct Opts {
     /// 并发数最多到 N，小机器上用 (at most N at once)
     #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = positive)]
     max: usize,
@@ -38,8 +41,11 @@ struct Args {
 }
 
 /// 先量上表（并发数），再量下表（创建并结束一个的时间）。
-pub fn run(args: &[String]) -> shared::Result {
-    let args: Args = shared::cli::parse_args("scale", args)?;
+pub fn main() -> Res {
+    run(<Opts as clap::Parser>::parse())
+}
+
+pub fn run(args: Opts) -> Res {
     if let Some(role) = args.role {
         return child(&role, args.count);
     }
@@ -53,7 +59,7 @@ pub fn run(args: &[String]) -> shared::Result {
 }
 
 /// 上表：每一行在一个新的子进程里量，数量超过 `max` 的行压成 `max`。
-fn concurrency(max: usize) -> shared::Result {
+fn concurrency(max: usize) -> Res {
     let one = secs(1.0).as_secs_f64();
     println!("每个单位睡 1 秒（缩放后 {one:.3} 秒），每行在一个新的子进程里量：");
     println!("单位       数量    墙钟时间    常驻内存/个    虚拟内存/个");
@@ -75,7 +81,7 @@ fn concurrency(max: usize) -> shared::Result {
 }
 
 /// 启动子进程量一行，读回它打印的 [墙钟秒数, 每个的常驻内存, 每个的虚拟内存]。
-fn in_child(role: &str, count: usize) -> shared::Result<[f64; 3]> {
+fn in_child(role: &str, count: usize) -> Res<[f64; 3]> {
     let out = Command::new(std::env::current_exe()?)
         .args(["scale", "--role", role, "--count", &count.to_string()])
         .output()?;
@@ -95,7 +101,7 @@ fn in_child(role: &str, count: usize) -> shared::Result<[f64; 3]> {
 }
 
 /// 子进程：创建 `count` 个各睡 1 秒的任务或线程，全部结束后打印墙钟秒数和每个的内存。
-fn child(role: &str, count: usize) -> shared::Result {
+fn child(role: &str, count: usize) -> Res {
     if role == "nothing" {
         return Ok(()); // 量"创建并结束一个进程"用的空进程
     }
@@ -115,7 +121,7 @@ fn child(role: &str, count: usize) -> shared::Result {
             for task in tasks {
                 task.await?;
             }
-            shared::Result::Ok(())
+            Res::Ok(())
         })?,
         "threads" => {
             let mut threads = Vec::with_capacity(count);
@@ -128,7 +134,7 @@ fn child(role: &str, count: usize) -> shared::Result {
                 thread.join().map_err(|_| "睡眠的线程 panic 了")?;
             }
         }
-        _ => return Err(shared::UsageError(format!("未知的角色 {role:?}")).into()),
+        _ => return Err(format!("未知的角色 {role:?}").into()),
     }
     let wall = start.elapsed().as_secs_f64();
     let (hwm, peak) = (kib("VmHWM")?, kib("VmPeak")?);
@@ -138,7 +144,7 @@ fn child(role: &str, count: usize) -> shared::Result {
 }
 
 /// 下表：一个接一个地创建并等它结束，平均每个进程、线程、任务要多久。
-fn costs() -> shared::Result {
+fn costs() -> Res {
     println!("创建并结束一个（一个接一个，取平均）：进程>=线程>=协程");
     let exe = std::env::current_exe()?;
     let process = average(20, || {
@@ -162,7 +168,7 @@ fn costs() -> shared::Result {
         for _ in 0..100_000 {
             tokio::spawn(async {}).await?;
         }
-        shared::Result::Ok(start.elapsed() / 100_000)
+        Res::<Duration>::Ok(start.elapsed() / 100_000)
     })?;
     for (unit, each, reps) in [
         ("进程", process, 20),
@@ -189,7 +195,7 @@ fn positive(text: &str) -> Result<usize, String> {
 }
 
 /// 本进程 /proc/self/status 里 `name` 一项的值，单位 KiB（如 `VmHWM` 是峰值常驻内存）。
-fn kib(name: &str) -> shared::Result<u64> {
+fn kib(name: &str) -> Res<u64> {
     let status = std::fs::read_to_string("/proc/self/status")
         .map_err(|e| format!("读不到 /proc/self/status（scale 只支持 Linux）：{e}"))?;
     let value = status.lines().find_map(|l| {
@@ -199,7 +205,7 @@ fn kib(name: &str) -> shared::Result<u64> {
     Ok(value.ok_or_else(|| format!("/proc/self/status 里没有 {name}"))?)
 }
 
-fn average(reps: u32, mut once: impl FnMut() -> shared::Result) -> shared::Result<Duration> {
+fn average(reps: u32, mut once: impl FnMut() -> Res) -> Res<Duration> {
     let start = Instant::now();
     for _ in 0..reps {
         once()?;

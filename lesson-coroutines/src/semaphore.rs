@@ -6,27 +6,21 @@
 
 use futures::future::join_all;
 use shared::stopwatch::Stopwatch;
-use shared::timeline::{Kind, Span, now, record};
 use tokio::sync::Semaphore;
 
-async fn hello(n: usize, semaphore: &Semaphore) {
-    let task = format!("hello {n}");
-    let t = now();
+async fn hello(_n: usize, semaphore: &Semaphore) {
     // 有了信号量的控制，最多两个协程同时在下面这段里。
     let _permit = semaphore
         .acquire()
         .await
         .expect("信号量从不关闭 (never closed)");
-    record(Span::new(&task, Kind::Waiting, t, now()));
     println!("Hello world! ({:?})", std::thread::current());
-    let t = now();
     tokio::time::sleep(shared::time::secs(1.0)).await;
-    record(Span::new(&task, Kind::Sleeping, t, now()));
     println!("Hello again! ({:?})", std::thread::current());
 } // 这里 _permit 被丢弃，许可还给信号量。
 
 /// 创建一个限制并发量为 2 的信号量，三个 `hello()` 共用它；最后多打印一行 `总耗时`：约 2 秒。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let semaphore = Semaphore::new(2);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()

@@ -2,8 +2,8 @@
 
 #[test]
 fn the_command_line_keeps_its_contract() {
-    shared::testing::check_cli_contract(
+    shared_testing::check_cli_contract(
         env!("CARGO_BIN_EXE_lesson-coroutines"),
-        &lesson_coroutines::SECTION,
+        &lesson_coroutines::LESSON,
     );
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use shared::testing::{Output, all_secs, lesson, run};
+use shared_testing::{Output, all_secs, lesson, run};
 
 const EXE: &str = env!("CARGO_BIN_EXE_lesson-coroutines");
 
