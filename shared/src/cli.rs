@@ -292,6 +292,16 @@ fn one_line(e: &clap::Error) -> String {
             context(ContextKind::InvalidArg)
         ),
         ErrorKind::InvalidUtf8 => "参数不是 UTF-8 (invalid UTF-8)".to_owned(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let why = std::error::Error::source(e)
+                .map(|s| format!("：{s}"))
+                .unwrap_or_default();
+            format!(
+                "选项 {} 的值 {:?} 不行 (invalid value){why}；用 --help 看范围",
+                context(ContextKind::InvalidArg),
+                context(ContextKind::InvalidValue)
+            )
+        }
         _ => {
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or_default();
