@@ -1,19 +1,28 @@
 //! 文档「线程池」为什么要用池：线程的创建和销毁有开销，池里的线程可以复用。
 //!
-//! 这里只量不判：同样几千个空任务，每个任务开一个线程 vs 交给线程池（`pool` 例子里的
-//! [`ThreadPool`]），打印每个任务花了多少微秒 (µs)。数字取决于机器和构建方式，
-//! 请用 `cargo run --release -p lesson-threads -- costs` 来量。
+//! 这里只量不判：同样几千个空任务，每个任务开一个线程 vs 交给一个 4 线程的池，
+//! 打印每个任务花了多少微秒 (µs)。数字取决于机器和构建方式，请用
+//! `cargo run --release -p lesson-threads -- costs` 来量。池是文件末尾的 [`Pool`]：
+//! `pool` 例子里那个池的最小版本（真正的项目请用 rayon）。
+//!
+//! 复制到自己的项目时再加上：
+//!
+//! ```text
+//!     cargo add crossbeam-channel
+//! ```
 
 use std::hint::black_box;
-use std::thread;
+use std::io;
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 use shared::chart::display_width;
-
-use crate::pool::ThreadPool;
 
 /// 每种方式跑多少个任务。
 const JOBS: u32 = 3000;
+
+type Outcome<T> = Result<T, Box<dyn std::error::Error>>;
 
 /// 一个空任务：只算一下，`black_box` 防止它被优化掉。
 fn job(i: u32) -> u32 {
@@ -21,21 +30,20 @@ fn job(i: u32) -> u32 {
 }
 
 /// 一个接一个地做 `JOBS` 个任务，每个单独计时：返回 (中位数, 平均)。
-fn one_by_one(mut f: impl FnMut(u32) -> u32) -> (Option<Duration>, Duration) {
-    let mut times: Vec<_> = (0..JOBS)
-        .map(|i| {
-            let t = Instant::now();
-            black_box(f(i));
-            t.elapsed()
-        })
-        .collect();
+fn one_by_one(mut f: impl FnMut(u32) -> Outcome<u32>) -> Outcome<(Option<Duration>, Duration)> {
+    let mut times = Vec::new();
+    for i in 0..JOBS {
+        let t = Instant::now();
+        black_box(f(i)?);
+        times.push(t.elapsed());
+    }
     times.sort();
     let mean = times.iter().sum::<Duration>() / JOBS;
-    (Some(times[times.len() / 2]), mean)
+    Ok((Some(times[times.len() / 2]), mean))
 }
 
 /// 整批计时，平均到每个任务（没有中位数）。
-fn all_at_once(f: impl FnOnce() -> Result<(), Box<dyn std::error::Error>>) -> Result<(Option<Duration>, Duration), Box<dyn std::error::Error>> {
+fn all_at_once(f: impl FnOnce() -> Outcome<()>) -> Outcome<(Option<Duration>, Duration)> {
     let t = Instant::now();
     f()?;
     Ok((None, t.elapsed() / JOBS))
@@ -43,16 +51,23 @@ fn all_at_once(f: impl FnOnce() -> Result<(), Box<dyn std::error::Error>>) -> Re
 
 /// 量四种做法，打印一张表。
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let pool = ThreadPool::new(4)?;
+    let pool = Pool::new(4)?;
     let done = "空任务不会 panic";
+    // `thread::spawn(f)` 和 `Builder::new().spawn(f)` 是同一个调用；后者在操作系统
+    // 不让开线程时返回错误而不是 panic，`?` 把错误交出去。
     let rows = [
         (
             "每个任务一个线程：逐个 spawn + join",
-            one_by_one(|i| thread::spawn(move || job(i)).join().expect(done)),
+            one_by_one(|i| {
+                Ok(thread::Builder::new()
+                    .spawn(move || job(i))?
+                    .join()
+                    .expect(done))
+            })?,
         ),
         (
             "交给 4 线程的池：逐个 submit + result",
-            one_by_one(|i| pool.submit(move || job(i)).result().expect(done)),
+            one_by_one(|i| Ok(pool.submit(move || job(i)).recv()?))?,
         ),
         (
             "每个任务一个线程：全部 spawn 再 join",
@@ -69,9 +84,9 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
         (
             "交给 4 线程的池：全部 submit 再取结果",
             all_at_once(|| {
-                let handles: Vec<_> = (0..JOBS).map(|i| pool.submit(move || job(i))).collect();
-                for h in handles {
-                    black_box(h.result().expect(done));
+                let results: Vec<_> = (0..JOBS).map(|i| pool.submit(move || job(i))).collect();
+                for r in results {
+                    black_box(r.recv()?);
                 }
                 Ok(())
             })?,
@@ -111,4 +126,47 @@ fn left(s: &str, width: usize) -> String {
 
 fn right(s: &str, width: usize) -> String {
     format!("{}{s}", " ".repeat(width.saturating_sub(display_width(s))))
+}
+
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// 最小的线程池：几个工作线程从同一个通道里取任务，做完再取下一个。
+#[derive(Debug)]
+struct Pool {
+    jobs: Option<Sender<Job>>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl Pool {
+    fn new(workers: usize) -> io::Result<Self> {
+        let (jobs, queue) = unbounded::<Job>();
+        let workers = (0..workers)
+            .map(|_| {
+                let queue = queue.clone();
+                thread::Builder::new().spawn(move || queue.into_iter().for_each(|job| job()))
+            })
+            .collect::<io::Result<_>>()?;
+        Ok(Pool {
+            jobs: Some(jobs),
+            workers,
+        })
+    }
+
+    /// 提交一个任务；从返回的通道里 `recv()` 取结果（任务 panic 了则是 `Err`）。
+    fn submit<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Receiver<T> {
+        let (tx, rx) = bounded(1);
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(Box::new(move || drop(tx.send(f()))));
+        }
+        rx
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        drop(self.jobs.take()); // 关闭通道：工作线程取完任务就退出
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
 }

@@ -22,9 +22,15 @@ fn display(content: &str) -> io::Result<()> {
 
 /// 启动 Ping 和 Pong 两个线程，不 join；主线程睡 5 秒后返回，进程随之退出。
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
-    thread::spawn(|| display("Ping"));
-    thread::spawn(|| display("Pong"));
+    // `thread::spawn(f)` 是同一个调用，但操作系统不让开线程时会 panic；
+    // `Builder::spawn(f)?` 把这种拒绝变成一个错误。名字是时间线上的行名（最多 15 字节）。
+    thread::Builder::new()
+        .name("Ping".into())
+        .spawn(|| display("Ping"))?;
+    thread::Builder::new()
+        .name("Pong".into())
+        .spawn(|| display("Pong"))?;
     thread::sleep(secs(5.0));
     Ok(())
 }
-// 试一试：把 `secs(5.0)` 改成 `secs(1.0)`，Ping/Pong 只打印约十个就随进程消失了。
+// 试一试 (try this)：把 `secs(5.0)` 改成 `secs(1.0)`，Ping/Pong 只打印约十个就随进程消失了。

@@ -11,11 +11,12 @@ use shared::stopwatch::Stopwatch;
 /// 启动三个下载线程，全部 join，打印总耗时。
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Stopwatch::start();
-    // 启动三个线程；`spawn` 立即返回一个句柄 (JoinHandle)。
-    let threads: Vec<_> = FILENAMES
+    // 启动三个线程；`spawn` 立即返回一个句柄 (JoinHandle)。`thread::spawn(f)` 是同一个
+    // 调用，但操作系统不让开线程时会 panic；`Builder::spawn(f)` 返回错误，`?` 交给调用者。
+    let threads = FILENAMES
         .into_iter()
-        .map(|filename| thread::spawn(move || download(filename, THREAD_DECIMALS)))
-        .collect();
+        .map(|filename| thread::Builder::new().spawn(move || download(filename, THREAD_DECIMALS)))
+        .collect::<Result<Vec<_>, _>>()?;
     // 等待线程结束。
     for thread in threads {
         thread.join().expect("下载线程不会 panic");

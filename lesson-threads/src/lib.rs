@@ -17,6 +17,7 @@ pub mod non_daemon;
 pub mod pool;
 pub mod spawn;
 pub mod thread_info;
+pub mod thread_panic;
 pub mod timer;
 
 /// 本课程的例子，按文档顺序。
@@ -44,6 +45,12 @@ pub static EXAMPLES: &[Example] = &[
         "线程阻塞",
         "不 join 与 join：join 后子线程先结束",
         join::main,
+    ),
+    Example::new(
+        "thread-panic",
+        "线程属性 · 缺点",
+        "一个线程 panic 不会带走整个进程：join 返回 Err 和 panic 的内容",
+        thread_panic::main,
     ),
     Example::new(
         "downloads",

@@ -4,6 +4,15 @@
 //! 同一个任务通道里取任务，做完再取下一个，线程一直被复用。`submit` 返回一个句柄，
 //! 可以等任务的结果（`future.result()`）；池被丢弃 (Drop) 时关闭通道、等所有任务做完，
 //! 相当于 `with` 块结束。真正的项目请用 rayon（`rayon::ThreadPoolBuilder`）。
+//!
+//! 三个"开始下载"的先后每次可能不同：任务按提交的顺序排在通道里，也按这个顺序被取走，
+//! 但取走之后几个工作线程同时在跑，谁先打印由调度决定（Python 的线程池也一样）。
+//!
+//! 复制到自己的项目时再加上：
+//!
+//! ```text
+//!     cargo add crossbeam-channel
+//! ```
 
 use std::collections::BTreeSet;
 use std::io;
@@ -29,6 +38,7 @@ pub struct Handle<T>(Receiver<T>);
 
 impl ThreadPool {
     /// 启动 `max_workers` 个工作线程，名字是 `pool-0`、`pool-1`……
+    /// 操作系统不让开线程时返回错误（`thread::spawn` 则会 panic）。
     pub fn new(max_workers: usize) -> io::Result<Self> {
         let (jobs, queue) = unbounded::<Job>();
         let workers = (0..max_workers)
@@ -84,6 +94,7 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     start.print_total(THREAD_DECIMALS);
 
     println!();
+    println!("—— 补充 (extra) ——");
     let pool = ThreadPool::new(4)?;
     let handles: Vec<_> = (0..12)
         .map(|_| {

@@ -3,7 +3,14 @@
 //! 标准库没有 Timer，这里用 crossbeam-channel 写一个：线程里用 `select!` 同时等两件事，
 //! `after(delay)` 到点（执行任务）或者取消通道来消息（直接结束）。哪个先来就走哪边，
 //! 所以定时器和 Python 的一样可以在触发前 `cancel()`。
+//!
+//! 复制到自己的项目时再加上：
+//!
+//! ```text
+//!     cargo add crossbeam-channel
+//! ```
 
+use std::io;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -20,15 +27,16 @@ pub struct Timer {
 
 impl Timer {
     /// 启动定时器：`delay` 之后在新线程里执行 `f`，相当于 `Timer(delay, f).start()`。
-    pub fn start(delay: Duration, f: impl FnOnce() + Send + 'static) -> Self {
+    /// 操作系统不让开线程时返回错误（`thread::spawn` 则会 panic）。
+    pub fn start(delay: Duration, f: impl FnOnce() + Send + 'static) -> io::Result<Self> {
         let (cancel, cancelled) = bounded(1);
-        let thread = thread::spawn(move || {
+        let thread = thread::Builder::new().spawn(move || {
             select! {
                 recv(after(delay)) -> _ => { f(); true }
                 recv(cancelled) -> _ => false,
             }
-        });
-        Timer { cancel, thread }
+        })?;
+        Ok(Timer { cancel, thread })
     }
 
     /// 在触发前取消；已经触发的取消不了。
@@ -53,13 +61,14 @@ fn task() {
 
 /// 先照文档等一个 5 秒的定时器，再启动一个 2 秒的并在触发前取消它。
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let t1 = Timer::start(secs(5.0), task);
+    let t1 = Timer::start(secs(5.0), task)?;
     t1.join();
     println!("结束");
 
     println!();
+    println!("—— 补充 (extra) ——");
     let watch = Stopwatch::start();
-    let t2 = Timer::start(secs(2.0), task);
+    let t2 = Timer::start(secs(2.0), task)?;
     thread::sleep(secs(1.0));
     t2.cancel();
     thread::sleep(secs(2.0)); // 等过原定的触发时刻：被取消的任务不会再执行
