@@ -1,91 +1,152 @@
-//! 文档「阻塞性」：任务1 做到一半要等数据，出现一段间隙 (gap)；这段间隙有没有被用上。
+//! 文档「阻塞性」：任务1 做到一半要等数据，中间空出一段；这段空隙有没有被用上。
 //!
-//! 一个线程（一个人、一个核）做两件事。任务1 算几口后要等数据，数据由另一个线程准备
-//! （它只是睡一会儿，像磁盘或网络）。阻塞 (blocking)：用 `recv` 干等，间隙里什么也不做，
-//! 任务2 只能排在任务1 后面。非阻塞 (nonblocking)：用 `try_recv` 看一眼，数据没到就先做
-//! 一口任务2，再回来看：间隙被任务2 用上了，总耗时也短了。
-//! 试一试 (try this)：把 `GAP_SECS` 改成 0，两种做法就一样快了。
+//! 一个人（一个线程，绑定 (pin) 在一个 CPU 上）做两件事。任务1 算三口后要读数据，
+//! 数据由另一个线程"读数据"送来（它只是睡一会儿，像读磁盘、等网络）。
+//! 阻塞 (blocking)：用 `recv` 等，线程睡着，空隙里什么也不做，任务2 排在最后——
+//! 时间线上"一个人"那一行中间是一段等待 `·`。
+//! 非阻塞 (nonblocking)：用 `try_recv` 看一眼，数据没到就先做一口任务2，再回来看——
+//! 空隙被任务2 填满，那一行一直在运行，总耗时也短了。
+//! 只能在 Linux 上运行：绑核用 Linux 的 `sched_setaffinity`，时间线读 Linux 的 `/proc`。
+//!
+//! 复制到自己的项目时再加上：
+//!
+//!     cargo add libc
+//!
+//! 试一试 (try this)：把 `GAP` 改成 0.0，两种做法就一样快了。
 
+use std::error::Error;
 use std::io;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::thread;
+use std::time::Instant;
 
-use shared::stopwatch::{Stopwatch, total_line};
-use shared::time::sleep_secs;
-use shared::timeline::{Kind, Span, now, record, take};
+use shared::chart::{Sampler, render};
+use shared::time::secs;
 
-use crate::cpu::{self, CAN_PIN};
-use crate::report::{self, Options};
+/// 读数据要多久（文档里的秒）：任务1 中间的空隙。
+const GAP: f64 = 0.5;
+/// 任务2 一共几口。
+const TASK2: usize = 6;
 
-/// 任务1 等数据的间隙有多长（文档里的秒）。
-const GAP_SECS: f64 = 0.5;
-
-/// 先阻塞，再非阻塞。
-pub fn run(args: &[String]) -> shared::Result {
-    let opts = report::options("blocking", args)?;
-    let one = cpu::allowed_cpus()?[0];
-    cpu::calibrate();
-    if !CAN_PIN {
-        println!("注：只有 Linux 能把线程绑到一个 CPU 上；这里只有一个线程在做事，结论不变.");
-    }
-    println!("阻塞 (blocking)：任务1 停下来干等数据，这段间隙里别的任务也不做。");
-    case(one, true, &opts, "阻塞")?;
+pub fn main() -> Result<(), Box<dyn Error>> {
+    let one = current_cpu()?;
+    let bite = steps_for(0.1);
+    println!("阻塞 (blocking)：任务1 停下来干等数据，这段空隙里什么也不做。");
+    case(one, bite, true)?;
     println!();
-    println!("非阻塞 (nonblocking)：任务1 等数据时不干等，把这段间隙让给任务2。");
-    case(one, false, &opts, "非阻塞")
+    println!("非阻塞 (nonblocking)：任务1 等数据时不干等，把空隙让给任务2。");
+    case(one, bite, false)
 }
 
-/// 一个线程：任务1 算三口、等数据、再算三口；任务2 七口，非阻塞时尽量塞进间隙里。
-fn case(one: usize, blocking: bool, opts: &Options, chart: &str) -> shared::Result {
-    let clock = Stopwatch::start();
-    let person = thread::spawn(move || -> io::Result<usize> {
-        cpu::pin_to(&[one])?;
-        let (mut task2_left, mut in_gap) = (7, 0);
-        (0..3).for_each(|_| _ = cpu::mouthful("任务1"));
-        let data = read_data();
-        let waiting = now();
-        let mut arrived = false;
-        while !blocking && !arrived && task2_left > 0 {
-            match data.try_recv() {
-                Ok(()) => arrived = true,
-                Err(TryRecvError::Empty) => {
-                    cpu::mouthful("任务2"); // 数据还没到：先做一口任务2
-                    (task2_left, in_gap) = (task2_left - 1, in_gap + 1);
+/// 一个人：任务1 算三口、等数据、再算三口；任务2 共 [`TASK2`] 口，非阻塞时先塞进空隙里。
+fn case(one: usize, bite: u64, blocking: bool) -> Result<(), Box<dyn Error>> {
+    let sampler = Sampler::start()?;
+    let start = Instant::now();
+    // `thread::spawn(f)` 是同一个调用，只是操作系统不给开线程时会 panic。
+    let person = thread::Builder::new()
+        .name("一个人".into())
+        .spawn(move || {
+            pin_to(one)?;
+            let (mut left, mut in_gap) = (TASK2, 0);
+            (0..3).for_each(|_| _ = mouthful(bite)); // 任务1 的前半
+            let data = read_data()?;
+            if blocking {
+                data.recv().map_err(|_| lost())?; // 阻塞：睡着等数据
+            } else {
+                loop {
+                    match data.try_recv() {
+                        Ok(()) => break,
+                        Err(TryRecvError::Empty) if left > 0 => {
+                            mouthful(bite); // 数据还没到：先做一口任务2
+                            (left, in_gap) = (left - 1, in_gap + 1);
+                        }
+                        Err(TryRecvError::Empty) => break data.recv().map_err(|_| lost())?,
+                        Err(TryRecvError::Disconnected) => return Err(lost()),
+                    }
                 }
-                Err(TryRecvError::Disconnected) => return Err(lost()),
             }
-        }
-        if !arrived {
-            data.recv().map_err(|_| lost())?; // 阻塞：干等数据
-        }
-        record(Span::new("任务1", Kind::Waiting, waiting, now()));
-        (0..3).for_each(|_| _ = cpu::mouthful("任务1"));
-        (0..task2_left).for_each(|_| _ = cpu::mouthful("任务2"));
-        Ok(in_gap)
-    });
+            (0..3).for_each(|_| _ = mouthful(bite)); // 任务1 的后半
+            (0..left).for_each(|_| _ = mouthful(bite)); // 任务2 剩下的
+            Ok(in_gap)
+        })?;
     let in_gap = person.join().expect("做事的线程不会 panic")?;
-    let wall = clock.elapsed();
-
-    let spans = take();
-    println!("任务1 等数据的间隙里，任务2 做了 {in_gap} 口.");
-    println!("{}", report::started(&spans, "任务1", "任务2"));
-    println!("{}", total_line(wall, 3));
-    opts.show(chart, &spans);
+    println!("任务1 等数据的空隙里，任务2 做了 {in_gap} 口.");
+    println!("总耗时: {:.3}秒.", start.elapsed().as_secs_f64());
+    print!("{}", render(&sampler.finish()));
     Ok(())
 }
 
-/// 发出读数据的请求：另一个线程睡 `GAP_SECS` 秒后把数据送来。
-fn read_data() -> Receiver<()> {
+/// 发出读数据的请求：另一个线程睡 [`GAP`] 秒后把数据送来。
+fn read_data() -> io::Result<Receiver<()>> {
     let (tx, rx) = mpsc::channel();
-    thread::spawn(move || {
-        let start = now();
-        sleep_secs(GAP_SECS);
-        record(Span::new("读数据 (I/O)", Kind::Sleeping, start, now()));
-        let _ = tx.send(());
-    });
-    rx
+    thread::Builder::new()
+        .name("读数据".into())
+        .spawn(move || {
+            thread::sleep(secs(GAP));
+            let _ = tx.send(());
+        })?;
+    Ok(rx)
 }
 
 fn lost() -> io::Error {
     io::Error::other("读数据的线程没有送来数据")
+}
+
+/// 一口：`steps` 步真正占 CPU 的计算（xorshift 随机数，每步依赖上一步，省不掉）。
+fn mouthful(steps: u64) -> u64 {
+    let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
+    for _ in 0..steps {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    std::hint::black_box(x)
+}
+
+/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的，被别的程序打断的那几次不算。
+fn steps_for(doc_secs: f64) -> u64 {
+    const PROBE: u64 = 100_000;
+    let fastest = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            mouthful(PROBE);
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    (secs(doc_secs).as_secs_f64() / fastest.as_secs_f64().max(1e-9) * PROBE as f64) as u64
+}
+
+/// 当前线程此刻在哪个 CPU 上：它一定是允许本进程使用的 CPU。
+fn current_cpu() -> io::Result<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sched_getcpu 没有参数，只返回一个数，出错时返回 -1。
+        let cpu = unsafe { libc::sched_getcpu() };
+        usize::try_from(cpu).map_err(|_| io::Error::last_os_error())
+    }
+    #[cfg(not(target_os = "linux"))]
+    Err(io::Error::other("这个例子只能在 Linux 上运行 (Linux only)"))
+}
+
+/// 把当前线程绑定到 CPU `cpu` 上：此后内核只在这个 CPU 上运行它。
+fn pin_to(cpu: usize) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: cpu_set_t 是一块位图，全零是合法的空集合；CPU_SET 只写这块内存；
+        // pid 0 表示当前线程，传入的大小就是 `set` 的大小，内核只读它。
+        let failed = unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(cpu, &mut set);
+            libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set) != 0
+        };
+        if failed {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    Err(io::Error::other(format!(
+        "绑到 CPU {cpu} 只能在 Linux 上做 (Linux only)"
+    )))
 }

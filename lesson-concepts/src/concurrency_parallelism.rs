@@ -1,101 +1,183 @@
-//! 文档「并发并行」：同样的三件计算，先挤在一个 CPU 上，再分到所有 CPU 上。
+//! 文档「并发并行」：同样三件计算，先挤在一个 CPU 上，再分到所有 CPU 上。
 //!
-//! 并发 (concurrency)：三个线程绑在一个 CPU 上，操作系统每隔几毫秒换一个运行。整段看
-//! 三件事都在进行（宏观），放大看同一时刻只有一件（微观）；总耗时约等于三件相加。
-//! 并行 (parallel)：分到所有 CPU 上，由操作系统调度，同时运行，总耗时约等于
-//! 相加 ÷ min(任务数, 核数)。
-//! 试一试 (try this)：`taskset -c 0` 只给它一个 CPU 再运行，并行那一半就做不到了。
+//! 并发 (concurrency)：三个线程绑定 (pin) 在同一个 CPU 上，调度器每隔几毫秒换一个上去。
+//! 拉远了看（一段时间），三件事都在进行；凑近了看（一个时刻），只有一件在运行。
+//! 总耗时约等于三件相加。
+//! 并行 (parallel)：不绑 CPU，操作系统把它们分到所有 CPU 上，同一时刻真的有几件在运行，
+//! 总耗时约等于三件相加 ÷ min(任务数, 核数)。时间线上能看到同一列里几个不同的 CPU 号。
+//! 和 Python 不同：Python 的线程受 GIL 限制，算东西时做不到并行（要用多进程）；
+//! Rust 的线程本来就能并行。
+//! 只能在 Linux 上运行：绑核用 Linux 的 `sched_setaffinity`，时间线和计时读 Linux 的 `/proc`。
+//!
+//! 复制到自己的项目时再加上：
+//!
+//!     cargo add libc
+//!
+//! 试一试 (try this)：`taskset -c 0` 只给它一个 CPU 再运行，并行那一半就和并发一样了。
 
+use std::error::Error;
+use std::fs;
 use std::io;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use shared::stopwatch::{Stopwatch, total_line};
+use shared::chart::{Sampler, render};
+use shared::time::secs;
 
-use crate::cpu::{self, CAN_PIN, FEAST};
-use crate::report::{self, Options};
-
-/// 每件事吃几口。
+/// 三件同样多的计算，也是三个线程的名字（线程名最多 15 个字节）。
+const TASKS: [&str; 3] = ["喝酒", "抽烟", "吃烤鸭"];
+/// 每件事吃几口，每口是文档里的 0.1 秒计算。
 const MOUTHFULS: usize = 5;
 
-/// 先并发，再并行，最后比一比。
-pub fn run(args: &[String]) -> shared::Result {
-    let opts = report::options("concurrency-parallelism", args)?;
-    let cpus = cpu::allowed_cpus()?;
-    cpu::calibrate();
-    if !CAN_PIN {
-        println!("注：只有 Linux 能把线程绑到一个 CPU 上，这里的并发一半可能也用了几个 CPU.");
-    }
-    println!(
-        "并发 (concurrency)：三件事挤在一个 CPU（CPU {}）上，轮换执行。",
-        cpus[0]
-    );
-    let concurrent = phase(&cpus, true, &opts, "并发")?;
-    if cpus.len() < 2 {
-        println!("这台机器只给了本进程 1 个 CPU：看不到并行.");
-        return Ok(());
-    }
+pub fn main() -> Result<(), Box<dyn Error>> {
+    let one = current_cpu()?;
+    let cores = thread::available_parallelism()?.get();
+    let bite = steps_for(0.1);
+    println!("并发 (concurrency)：三件事挤在一个 CPU（CPU {one}）上，轮换执行。");
+    let concurrent = phase(bite, Some(one))?;
     println!();
-    println!(
-        "并行 (parallel)：同样三件事，由操作系统分到 {} 个 CPU 上同时执行。",
-        cpus.len()
-    );
-    let parallel = phase(&cpus, false, &opts, "并行")?;
+    println!("并行 (parallel)：同样三件事，由操作系统分到本进程可用的 {cores} 个 CPU 上同时执行。");
+    let parallel = phase(bite, None)?;
     println!();
-    let best = FEAST.len().min(cpus.len());
+    let best = TASKS.len().min(cores);
     println!(
-        "加速比 (speed-up)：并发总耗时 ÷ 并行总耗时 = {:.2}（最多 min(任务数 {}, 核数 {}) = {best}）.",
-        concurrent.as_secs_f64() / parallel.as_secs_f64(),
-        FEAST.len(),
-        cpus.len()
+        "加速比 (speed-up)：并发总耗时 ÷ 并行总耗时 = {:.2}，最多 min(任务数 3, 核数 {cores}) = {best}.",
+        concurrent.as_secs_f64() / parallel.as_secs_f64()
     );
     Ok(())
 }
 
-/// 三个线程各做一件事：`together` 时全部绑在第一个 CPU 上，否则分到所有 CPU 上。返回总耗时。
-fn phase(cpus: &[usize], together: bool, opts: &Options, chart: &str) -> shared::Result<Duration> {
-    let clock = Stopwatch::start();
-    let tasks: Vec<_> = FEAST
-        .into_iter()
-        .enumerate()
-        .map(|(i, (verb, thing))| {
-            let cpus = cpus.to_vec();
-            thread::spawn(move || -> io::Result<()> {
-                if together {
-                    cpu::pin_to(&cpus[..1])?; // 并发：全挤在一个 CPU 上
-                } else {
-                    // 并行：先各自分到一个 CPU 上起步，再放开由操作系统调度。别的程序把 CPU
-                    // 占满时，调度器按进程组 (autogroup) 平衡负载，不一定替我们分开。
-                    cpu::pin_to(&[cpus[i % cpus.len()]])?;
-                    cpu::pin_to(&cpus)?;
-                }
-                for _ in 0..MOUTHFULS {
-                    cpu::mouthful(&format!("{verb}{thing}"));
-                }
-                Ok(())
-            })
-        })
-        .collect();
+/// 三个线程各算一件事：`pin` 是 `Some(cpu)` 时都绑在这个 CPU 上。打印并返回总耗时。
+fn phase(bite: u64, pin: Option<usize>) -> Result<Duration, Box<dyn Error>> {
+    let sampler = Sampler::start()?;
+    let before = ticks()?;
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for task in TASKS {
+        // `thread::spawn(f)` 是同一个调用，只是操作系统不给开线程时会 panic。
+        tasks.push(thread::Builder::new().name(task.into()).spawn(move || {
+            if let Some(cpu) = pin {
+                pin_to(cpu)?; // 并发：全挤在一个 CPU 上
+            }
+            for _ in 0..MOUTHFULS {
+                mouthful(bite);
+            }
+            cpu_time()
+        })?);
+    }
+    let mut sum = Duration::ZERO;
     for task in tasks {
-        task.join().expect("吃喝的线程不会 panic")?;
+        sum += task.join().expect("计算的线程不会 panic")?;
     }
-    let wall = clock.elapsed();
-
-    let spans = shared::timeline::take();
-    let work: Duration = FEAST
-        .iter()
-        .map(|(verb, thing)| report::busy(&spans, &format!("{verb}{thing}")))
-        .sum();
-    let used = report::list(&report::cpus(&spans));
+    let wall = start.elapsed();
+    let others = others_since(before, wall)?;
+    println!("三件事的计算时间之和: {:.3}秒.", sum.as_secs_f64());
+    println!("总耗时: {:.3}秒.", wall.as_secs_f64());
     println!(
-        "用到的 CPU：{used}；两件事同时在运行的时间: {:.3}秒.",
-        report::parallel(&spans).as_secs_f64()
+        "平均同时在运行 {:.2} 件事.",
+        sum.as_secs_f64() / wall.as_secs_f64()
     );
-    println!("三件事的计算时间之和: {:.3}秒.", work.as_secs_f64());
-    println!("{}", total_line(wall, 3));
-    opts.show(chart, &spans);
-    if let Some(zoomed) = report::zoom(&spans) {
-        print!("{zoomed}");
+    if pin.is_none() && others > 0.5 {
+        println!(
+            "注：别的程序也在用 CPU（机器忙 (busy)），平均占了 {others:.1} 个 CPU，这次的并行不算数."
+        );
     }
+    print!("{}", render(&sampler.finish()));
     Ok(wall)
+}
+
+/// 本线程到现在在 CPU 上运行了多久：内核的记账，`/proc/thread-self/schedstat` 的第一个数（纳秒）。
+fn cpu_time() -> io::Result<Duration> {
+    let text = fs::read_to_string("/proc/thread-self/schedstat")?;
+    let ns = text.split_whitespace().next().and_then(|n| n.parse().ok());
+    ns.map(Duration::from_nanos)
+        .ok_or_else(|| io::Error::other("读不懂 /proc/thread-self/schedstat"))
+}
+
+/// 到现在为止整台机器所有 CPU 忙了多少、其中本进程用了多少，单位是时钟滴答 (clock tick，
+/// Linux 上是 1/100 秒)：`/proc/stat` 第一行去掉空闲 (idle, iowait)，`/proc/self/stat` 的 utime + stime。
+fn ticks() -> io::Result<(u64, u64)> {
+    let all = fs::read_to_string("/proc/stat")?;
+    let all: Vec<u64> = all
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .map(|n| n.parse().unwrap_or(0))
+        .collect();
+    let busy = all.iter().sum::<u64>() - all.get(3..5).map_or(0, |idle| idle.iter().sum());
+    let mine = fs::read_to_string("/proc/self/stat")?;
+    let after_name = mine.rsplit(')').next().unwrap_or_default();
+    let mine = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .map(|n| n.parse().unwrap_or(0))
+        .sum();
+    Ok((busy, mine))
+}
+
+/// 从 `before` 到现在（共 `wall`），别的程序平均占着几个 CPU。
+fn others_since(before: (u64, u64), wall: Duration) -> io::Result<f64> {
+    let now = ticks()?;
+    let others = (now.0 - before.0).saturating_sub(now.1 - before.1);
+    Ok(others as f64 / 100.0 / wall.as_secs_f64().max(1e-9))
+}
+
+/// 一口：`steps` 步真正占 CPU 的计算（xorshift 随机数，每步依赖上一步，省不掉）。
+fn mouthful(steps: u64) -> u64 {
+    let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
+    for _ in 0..steps {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    std::hint::black_box(x)
+}
+
+/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的，被别的程序打断的那几次不算。
+fn steps_for(doc_secs: f64) -> u64 {
+    const PROBE: u64 = 100_000;
+    let fastest = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            mouthful(PROBE);
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    (secs(doc_secs).as_secs_f64() / fastest.as_secs_f64().max(1e-9) * PROBE as f64) as u64
+}
+
+/// 当前线程此刻在哪个 CPU 上：它一定是允许本进程使用的 CPU。
+fn current_cpu() -> io::Result<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sched_getcpu 没有参数，只返回一个数，出错时返回 -1。
+        let cpu = unsafe { libc::sched_getcpu() };
+        usize::try_from(cpu).map_err(|_| io::Error::last_os_error())
+    }
+    #[cfg(not(target_os = "linux"))]
+    Err(io::Error::other("这个例子只能在 Linux 上运行 (Linux only)"))
+}
+
+/// 把当前线程绑定到 CPU `cpu` 上：此后内核只在这个 CPU 上运行它。
+fn pin_to(cpu: usize) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: cpu_set_t 是一块位图，全零是合法的空集合；CPU_SET 只写这块内存；
+        // pid 0 表示当前线程，传入的大小就是 `set` 的大小，内核只读它。
+        let failed = unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(cpu, &mut set);
+            libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set) != 0
+        };
+        if failed {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    Err(io::Error::other(format!(
+        "绑到 CPU {cpu} 只能在 Linux 上做 (Linux only)"
+    )))
 }

@@ -1,65 +1,128 @@
-//! 文档「核与任务 · 单核多任务」：一个人喝一口酒，抽一口烟，吃一口烤鸭，轮换进行。
+//! 文档「核与任务 · 单核多任务」：一个人喝一口酒、抽一口烟、吃一口烤鸭，轮换着来。
 //!
-//! 三件事是三个线程，全部绑 (pin) 在同一个 CPU 上。一个 CPU 同一时刻只能运行一个线程，
-//! 操作系统的调度器 (scheduler) 每隔几毫秒（一个时间片 (time slice)）就换一个线程运行：
-//! 调度器的"一口"比我们的一口小得多。整段看三件事都在进行，放大看同一时刻只有一件；
-//! 总耗时约等于三件事的计算时间之和。
-//! 试一试 (try this)：在每口之后加 `thread::yield_now()`，看切换次数怎么变。
+//! 三件事是三个线程，同时开始，却都绑定 (pin) 在同一个 CPU 上。一个 CPU 同一时刻只能
+//! 运行一个线程，操作系统的调度器 (scheduler) 每隔几毫秒（一个时间片 (time slice)）
+//! 换一个线程上去：时间线上三行交错，数字是同一个 CPU 号，轮不到的线程显示 `-`
+//! （可以运行，在等 CPU）。三件事的计算加起来有多少，总耗时就至少有多少。
+//! 和 Python 不同：Python 的线程因为 GIL 本来就一次只跑一个；Rust 的线程能同时用上
+//! 所有 CPU，所以这里要特意绑到一个 CPU 上，才是"单核"。
+//!
+//! 复制到自己的项目时再加上：
+//!
+//!     cargo add libc
+//!
+//! 试一试 (try this)：删掉 `pin_to(one)?;` 这一行，看三行怎样用上别的 CPU、总耗时变短。
 
+use std::error::Error;
+use std::fs;
 use std::io;
 use std::thread;
+use std::time::{Duration, Instant};
 
-use shared::stopwatch::{Stopwatch, total_line};
+use shared::chart::{Sampler, render};
+use shared::time::secs;
 
-use crate::cpu::{self, CAN_PIN, FEAST};
-use crate::report;
-
-/// 每件事吃几口。
+/// 文档里的三件事，也是三个线程的名字（线程名最多 15 个字节）。
+const TASKS: [&str; 3] = ["喝酒", "抽烟", "吃烤鸭"];
+/// 每件事吃几口，每口是文档里的 0.1 秒计算。
 const MOUTHFULS: usize = 5;
 
-/// 三个线程挤在一个 CPU 上。
-pub fn run(args: &[String]) -> shared::Result {
-    let opts = report::options("one-core-many-tasks", args)?;
-    let one = cpu::allowed_cpus()?[0];
-    cpu::calibrate();
-    println!("单核多任务：一个人（CPU {one}），喝一口酒，抽一口烟，吃一口烤鸭，轮换进行。");
-    let clock = Stopwatch::start();
-    let tasks: Vec<_> = FEAST
-        .into_iter()
-        .map(|(verb, thing)| {
-            thread::spawn(move || -> io::Result<()> {
-                cpu::pin_to(&[one])?;
-                for _ in 0..MOUTHFULS {
-                    cpu::mouthful(&format!("{verb}{thing}"));
-                }
-                Ok(())
-            })
-        })
-        .collect();
-    for task in tasks {
-        task.join().expect("吃喝的线程不会 panic")?;
+pub fn main() -> Result<(), Box<dyn Error>> {
+    let one = current_cpu()?;
+    let bite = steps_for(0.1);
+    println!("单核多任务：一个人（CPU {one}），喝一口、抽一口、吃一口，轮换着来。");
+    let sampler = Sampler::start()?;
+    let start = Instant::now();
+    let mut people = Vec::new();
+    for task in TASKS {
+        // `thread::spawn(f)` 是同一个调用，只是操作系统不给开线程时会 panic。
+        let person = thread::Builder::new().name(task.into()).spawn(move || {
+            pin_to(one)?; // 单核：三个线程挤在同一个 CPU 上
+            for _ in 0..MOUTHFULS {
+                mouthful(bite);
+            }
+            cpu_time() // 这个线程真正在 CPU 上运行了多久
+        })?;
+        people.push((task, person));
     }
-    let wall = clock.elapsed();
-
-    let spans = shared::timeline::take();
-    let work: f64 = FEAST
-        .iter()
-        .map(|(verb, thing)| report::busy(&spans, &format!("{verb}{thing}")).as_secs_f64())
-        .sum();
-    if !CAN_PIN {
-        println!("注：只有 Linux 能把线程绑到一个 CPU 上，这里三件事可能在几个 CPU 上同时进行.");
+    let mut sum = Duration::ZERO;
+    for (task, person) in people {
+        let ran = person.join().expect("吃喝的线程不会 panic")?;
+        println!(
+            "{task}：{MOUTHFULS} 口，在 CPU 上算了 {:.3}秒.",
+            ran.as_secs_f64()
+        );
+        sum += ran;
     }
-    let used = report::list(&report::cpus(&spans));
-    println!(
-        "三件事都在 CPU {used} 上，互相切换了 {} 次.",
-        report::switches(&spans)
-    );
-    println!("三件事的计算时间之和: {work:.3}秒.");
-    println!("{}", total_line(wall, 3));
-    opts.show("单核多任务", &spans);
-    if let Some(zoomed) = report::zoom(&spans) {
-        print!("{zoomed}");
-        println!("放大看，同一时刻只有一件事在运行：一个 CPU 一次只能运行一个线程.");
-    }
+    println!("三件事的计算时间之和: {:.3}秒.", sum.as_secs_f64());
+    println!("总耗时: {:.3}秒.", start.elapsed().as_secs_f64());
+    print!("{}", render(&sampler.finish()));
     Ok(())
+}
+
+/// 本线程到现在在 CPU 上运行了多久：内核的记账，`/proc/thread-self/schedstat` 的第一个数（纳秒）。
+fn cpu_time() -> io::Result<Duration> {
+    let text = fs::read_to_string("/proc/thread-self/schedstat")?;
+    let ns = text.split_whitespace().next().and_then(|n| n.parse().ok());
+    ns.map(Duration::from_nanos)
+        .ok_or_else(|| io::Error::other("读不懂 /proc/thread-self/schedstat"))
+}
+
+/// 一口：`steps` 步真正占 CPU 的计算（xorshift 随机数，每步依赖上一步，省不掉）。
+fn mouthful(steps: u64) -> u64 {
+    let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
+    for _ in 0..steps {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    std::hint::black_box(x)
+}
+
+/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的，被别的程序打断的那几次不算。
+fn steps_for(doc_secs: f64) -> u64 {
+    const PROBE: u64 = 100_000;
+    let fastest = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            mouthful(PROBE);
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    (secs(doc_secs).as_secs_f64() / fastest.as_secs_f64().max(1e-9) * PROBE as f64) as u64
+}
+
+/// 当前线程此刻在哪个 CPU 上：它一定是允许本进程使用的 CPU。
+fn current_cpu() -> io::Result<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sched_getcpu 没有参数，只返回一个数，出错时返回 -1。
+        let cpu = unsafe { libc::sched_getcpu() };
+        usize::try_from(cpu).map_err(|_| io::Error::last_os_error())
+    }
+    #[cfg(not(target_os = "linux"))]
+    Err(io::Error::other("这个例子只能在 Linux 上运行 (Linux only)"))
+}
+
+/// 把当前线程绑定到 CPU `cpu` 上：此后内核只在这个 CPU 上运行它。
+fn pin_to(cpu: usize) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: cpu_set_t 是一块位图，全零是合法的空集合；CPU_SET 只写这块内存；
+        // pid 0 表示当前线程，传入的大小就是 `set` 的大小，内核只读它。
+        let failed = unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(cpu, &mut set);
+            libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set) != 0
+        };
+        if failed {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    Err(io::Error::other(format!(
+        "绑到 CPU {cpu} 只能在 Linux 上做 (Linux only)"
+    )))
 }

@@ -1,50 +1,110 @@
-//! 文档「核与任务 · 单核单任务」：一个人喝完酒，然后抽完烟，最后吃完烤鸭。
+//! 文档「核与任务 · 单核单任务」：一个人先把酒喝完，再把烟抽完，最后把烤鸭吃完。
 //!
-//! 一个人就是一个线程，绑在一个 CPU 上；每件事是几口真实的计算。时间线上三行首尾相接、
-//! 互不重叠：一个核做完一件事，才去做下一件。
-//! 试一试 (try this)：把 `MOUTHFULS` 改大，时间线上每一段跟着变长，顺序不变。
+//! 这里"人"就是一个 CPU 核。每件事是一个线程，三个线程都绑定 (pin) 在同一个 CPU 上，
+//! 而且主线程等前一件做完（`join`）才开始下一件：时间线上三行像台阶一样首尾相接，
+//! 数字都是同一个 CPU 号。每一口 (mouthful) 是一小段真正的计算，不是睡眠。
+//! 只能在 Linux 上运行：绑核用 Linux 的 `sched_setaffinity`，时间线读 Linux 的 `/proc`。
+//!
+//! 复制到自己的项目时再加上：
+//!
+//!     cargo add libc
+//!
+//! 试一试 (try this)：把 `MOUTHFULS` 改成 10，每一级台阶变长一倍，先后顺序不变。
 
+use std::error::Error;
 use std::io;
 use std::thread;
+use std::time::Instant;
 
-use shared::stopwatch::Stopwatch;
+use shared::chart::{Sampler, render};
+use shared::time::secs;
 
-use crate::cpu::{self, CAN_PIN, FEAST};
-use crate::report;
-
-/// 每件事吃几口。
+/// 文档里的三件事，也是三个线程的名字（线程名最多 15 个字节）。
+const TASKS: [&str; 3] = ["喝酒", "抽烟", "吃烤鸭"];
+/// 每件事吃几口，每口是文档里的 0.1 秒计算。
 const MOUTHFULS: usize = 5;
 
-/// 一个线程依次做完三件事。
-pub fn run(args: &[String]) -> shared::Result {
-    let opts = report::options("one-core-one-task", args)?;
-    let one = cpu::allowed_cpus()?[0];
-    cpu::calibrate();
-    println!("单核单任务：一个人（CPU {one}），喝完酒，然后抽完烟，最后吃完烤鸭。");
-    let clock = Stopwatch::start();
-    let person = thread::spawn(move || -> io::Result<()> {
-        cpu::pin_to(&[one])?; // 单核：这个人只用一个 CPU
-        for (verb, thing) in FEAST {
-            let task = Stopwatch::start();
+pub fn main() -> Result<(), Box<dyn Error>> {
+    let one = current_cpu()?;
+    let bite = steps_for(0.1);
+    println!("单核单任务：一个人（CPU {one}），一件事做完才做下一件：喝酒 → 抽烟 → 吃烤鸭。");
+    let sampler = Sampler::start()?;
+    let start = Instant::now();
+    for task in TASKS {
+        // `thread::spawn(f)` 是同一个调用，只是操作系统不给开线程时会 panic；
+        // `Builder::spawn` 把拒绝变成一个错误，还能给线程起名字（时间线上的行名）。
+        let person = thread::Builder::new().name(task.into()).spawn(move || {
+            pin_to(one)?; // 单核：只许在这一个 CPU 上运行
+            let began = Instant::now();
             for _ in 0..MOUTHFULS {
-                cpu::mouthful(&format!("{verb}{thing}"));
+                mouthful(bite);
             }
-            println!(
-                "{verb}完{thing}：{MOUTHFULS} 口，用时 {:.3}秒.",
-                task.elapsed().as_secs_f64()
-            );
+            io::Result::Ok(began.elapsed())
+        })?;
+        // 等这件事做完，才去开始下一件：这就是"单任务"。
+        let took = person.join().expect("吃喝的线程不会 panic")?;
+        println!("{task}：{MOUTHFULS} 口，用时 {:.3}秒.", took.as_secs_f64());
+    }
+    println!("总耗时: {:.3}秒.", start.elapsed().as_secs_f64());
+    print!("{}", render(&sampler.finish()));
+    Ok(())
+}
+
+/// 一口：`steps` 步真正占 CPU 的计算（xorshift 随机数，每步依赖上一步，省不掉）。
+fn mouthful(steps: u64) -> u64 {
+    let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
+    for _ in 0..steps {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    std::hint::black_box(x)
+}
+
+/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的，被别的程序打断的那几次不算。
+fn steps_for(doc_secs: f64) -> u64 {
+    const PROBE: u64 = 100_000;
+    let fastest = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            mouthful(PROBE);
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    (secs(doc_secs).as_secs_f64() / fastest.as_secs_f64().max(1e-9) * PROBE as f64) as u64
+}
+
+/// 当前线程此刻在哪个 CPU 上：它一定是允许本进程使用的 CPU。
+fn current_cpu() -> io::Result<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sched_getcpu 没有参数，只返回一个数，出错时返回 -1。
+        let cpu = unsafe { libc::sched_getcpu() };
+        usize::try_from(cpu).map_err(|_| io::Error::last_os_error())
+    }
+    #[cfg(not(target_os = "linux"))]
+    Err(io::Error::other("这个例子只能在 Linux 上运行 (Linux only)"))
+}
+
+/// 把当前线程绑定到 CPU `cpu` 上：此后内核只在这个 CPU 上运行它。
+fn pin_to(cpu: usize) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: cpu_set_t 是一块位图，全零是合法的空集合；CPU_SET 只写这块内存；
+        // pid 0 表示当前线程，传入的大小就是 `set` 的大小，内核只读它。
+        let failed = unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(cpu, &mut set);
+            libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set) != 0
+        };
+        if failed {
+            return Err(io::Error::last_os_error());
         }
         Ok(())
-    });
-    person.join().expect("吃喝的线程不会 panic")?;
-    clock.print_total(3);
-
-    let spans = shared::timeline::take();
-    if !CAN_PIN {
-        println!("注：只有 Linux 能把线程绑到一个 CPU 上，这里它可能换着 CPU 运行.");
     }
-    let used = report::list(&report::cpus(&spans));
-    println!("每件事都在 CPU {used} 上，做完一件才开始下一件.");
-    opts.show("单核单任务", &spans);
-    Ok(())
+    #[cfg(not(target_os = "linux"))]
+    Err(io::Error::other(format!(
+        "绑到 CPU {cpu} 只能在 Linux 上做 (Linux only)"
+    )))
 }

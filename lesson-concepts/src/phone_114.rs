@@ -1,155 +1,166 @@
 //! 文档「同步异步与阻塞性」：打电话给 114 查路线的四种情况。
 //!
-//! 客服在另一个线程里查路线（睡一会儿：查询不占你的 CPU），"你"是主线程。
-//! 同步 (synchronous)：你拿着电话，答复从电话线（一个通道 (channel)）上来，由你自己去接。
-//! 异步 (asynchronous)：你留下一个回调 (callback)，客服查好后在他的线程上调用它。
-//! 阻塞：你什么也不做，干等（`recv`、`park`）；非阻塞：你打一局游戏（真实的计算），
-//! 同步时每走一步看一眼电话（`try_recv`），异步时根本不用看，回电会找到你。
-//! 试一试 (try this)：把 `LOOKUP_SECS` 改得比一局游戏还长，看非阻塞的两种情况怎么收尾。
+//! "你"和"114客服"各是一个线程。客服查路线只是睡一会儿（查询不占你的 CPU）。
+//! 同步 (synchronous)：你不挂电话，答复从这通电话里来——`JoinHandle` 就是这条线，
+//! `join` 拿到客服线程的返回值。异步 (asynchronous)：你留下一个回调 (callback) 就挂了，
+//! 客服查好后在他的线程上调用它。阻塞：你什么也不做，睡着等（`join`、`recv`）；
+//! 非阻塞：你打一局游戏（真正的计算），同步时每走一步看一眼电话（`is_finished`），
+//! 异步时不用看，回电会找到你。时间线上一看便知：谁在等 `·`，谁在玩（CPU 号）。
+//! 和 Python 不同：回调要交给别的线程调用，编译器要求它是 `Send + 'static`，
+//! 借用你栈上变量的闭包过不了编译（error[E0373]），数据竞争在编译时就被挡住了。
+//! 只能在 Linux 上运行：时间线读 Linux 的 `/proc`。
 //!
-//! 回调要交给客服的线程去调用，所以它必须是 `Send + 'static`：借用你栈上变量的闭包，
-//! 编译器不让它跑到别的线程去（error[E0373]: closure may outlive the current function）：
-//!
-//! ```compile_fail,E0373
-//! let mut notes = Vec::new();
-//! let operator = std::thread::spawn(|| notes.push("路线查好了"));
-//! operator.join().unwrap();
-//! ```
+//! 试一试 (try this)：把 `LOOKUP` 改成 2.0，比一局游戏还长，看非阻塞的两种情况怎么收尾。
 
-use std::sync::mpsc::{self, TryRecvError};
-use std::sync::{Arc, OnceLock};
+use std::error::Error;
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
+use std::time::Instant;
 
-use shared::stopwatch::{Stopwatch, total_line};
-use shared::time::sleep_secs;
-use shared::timeline::{Kind, Span, now, record, take};
-
-use crate::cpu;
-use crate::report;
+use shared::chart::{Sampler, render};
+use shared::time::secs;
 
 /// 客服查路线要多久（文档里的秒）。
-const LOOKUP_SECS: f64 = 0.6;
-/// 一局游戏走几步，每步是一口计算。
-const GAME_MOVES: usize = 8;
+const LOOKUP: f64 = 0.6;
+/// 一局游戏走几步，每步是文档里 0.1 秒的计算。
+const GAME: usize = 8;
+/// 客服的答复。
+const ROUTE: &str = "路线查好了：坐 2 号线，换乘 4 号线.";
 
-/// 四种情况：名字和一句话（同步/异步 = 拿着电话等 / 挂了等回电；阻塞/非阻塞 = 干等 / 打游戏）。
-const CASES: [(&str, &str); 4] = [
-    ("同步阻塞", "拿着电话等客服查，什么也不做。"),
-    ("同步非阻塞", "拿着电话等，同时打一局游戏。"),
-    ("异步阻塞", "挂了电话等回电，可还是干等着。"),
-    ("异步非阻塞", "挂了电话等回电，这期间打一局游戏。"),
+/// 四种情况：名字、一句话、你的做法。
+const CASES: [(&str, &str, fn(u64) -> io::Result<usize>); 4] = [
+    (
+        "同步阻塞",
+        "不挂电话，客服查的时候你就拿着电话干等。",
+        sync_blocking,
+    ),
+    (
+        "同步非阻塞",
+        "不挂电话，拿着电话的同时打一局游戏。",
+        sync_nonblocking,
+    ),
+    (
+        "异步阻塞",
+        "客服说查好了打回来；挂了电话你却什么也不做，干等回电。",
+        async_blocking,
+    ),
+    (
+        "异步非阻塞",
+        "客服说查好了打回来；挂了电话你就去打一局游戏。",
+        async_nonblocking,
+    ),
 ];
 
-/// 依次演示四种情况，每种一张时间线。
-pub fn run(args: &[String]) -> shared::Result {
-    let opts = report::options("phone-114", args)?;
-    cpu::calibrate();
-    let runs: [fn() -> shared::Result; 4] = [
-        sync_blocking,
-        sync_nonblocking,
-        async_blocking,
-        async_nonblocking,
-    ];
-    for (i, ((name, story), case)) in CASES.into_iter().zip(runs).enumerate() {
+pub fn main() -> Result<(), Box<dyn Error>> {
+    let bite = steps_for(0.1);
+    for (i, (name, story, you)) in CASES.into_iter().enumerate() {
         if i > 0 {
             println!();
         }
         println!("{}. {name}：打 114 查路线，{story}", i + 1);
-        let clock = Stopwatch::start();
-        case()?;
-        let wall = clock.elapsed();
-        let spans = take();
-        let lookup = spans.iter().filter(|s| s.task == "客服查路线");
-        let game = report::running(&spans, "你打游戏");
-        let played = report::overlap(lookup, game).as_secs_f64();
-        println!("客服查询的时候，你打了 {played:.3}秒 游戏.");
-        println!("{}", total_line(wall, 3));
-        opts.show(name, &spans);
+        let sampler = Sampler::start()?;
+        let start = Instant::now();
+        // `thread::spawn(f)` 是同一个调用，只是操作系统不给开线程时会 panic。
+        let me = thread::Builder::new()
+            .name("你".into())
+            .spawn(move || you(bite))?;
+        let moves = me.join().expect("你的线程不会 panic")?;
+        println!("等答复的时候，你走了 {moves} 步棋.");
+        println!("总耗时: {:.3}秒.", start.elapsed().as_secs_f64());
+        print!("{}", render(&sampler.finish()));
     }
     Ok(())
 }
 
-/// 一直拿着电话，干等；挂了电话才打游戏。
-fn sync_blocking() -> shared::Result {
-    let (line_tx, line) = mpsc::channel();
-    let operator = call_114(move |route| _ = line_tx.send(route));
-    let waiting = now();
-    let route = line.recv()?; // 阻塞：在电话上等答复
-    record(Span::new("你拿着电话", Kind::Waiting, waiting, now()));
-    println!("客服：{route}");
-    play(GAME_MOVES);
-    operator.join().expect("客服线程不会 panic");
-    Ok(())
+/// 拿着电话干等：`join` 让你睡着，直到客服线程返回答复。
+fn sync_blocking(_bite: u64) -> io::Result<usize> {
+    let call = call_114(|_| {})?;
+    let route = call.join().expect("客服线程不会 panic");
+    println!("客服（电话里）：{route}");
+    Ok(0)
 }
 
-/// 拿着电话，同时打游戏：每走一步看一眼电话。
-fn sync_nonblocking() -> shared::Result {
-    let (line_tx, line) = mpsc::channel();
-    let operator = call_114(move |route| _ = line_tx.send(route));
-    let waiting = now();
-    let mut moves = GAME_MOVES;
-    let route = loop {
-        match line.try_recv() {
-            Ok(route) => break route,
-            Err(TryRecvError::Empty) if moves > 0 => {
-                play(1); // 答复还没来：走一步游戏
-                moves -= 1;
-            }
-            Err(TryRecvError::Empty) => break line.recv()?, // 游戏打完了，只好干等
-            Err(TryRecvError::Disconnected) => return Err("客服挂断了电话".into()),
+/// 拿着电话打游戏：每走一步看一眼电话（`is_finished` 不等待，马上返回）。
+fn sync_nonblocking(bite: u64) -> io::Result<usize> {
+    let call = call_114(|_| {})?;
+    let mut waiting_moves = 0;
+    for _ in 0..GAME {
+        if !call.is_finished() {
+            waiting_moves += 1;
         }
-    };
-    record(Span::new("你拿着电话", Kind::Waiting, waiting, now()));
-    println!("客服：{route}");
-    play(moves);
-    operator.join().expect("客服线程不会 panic");
-    Ok(())
+        mouthful(bite); // 走一步棋
+    }
+    let route = call.join().expect("客服线程不会 panic");
+    println!("客服（电话里）：{route}");
+    Ok(waiting_moves)
 }
 
-/// 挂了电话等回电，其间什么也不做；回电到了才打游戏。
-fn async_blocking() -> shared::Result {
-    let (me, answer) = (thread::current(), Arc::new(OnceLock::new()));
-    let operator = call_114({
-        let answer = Arc::clone(&answer);
-        move |route| {
-            let _ = answer.set(route);
-            me.unpark(); // 回电：叫醒等着的你
+/// 挂了电话，却睡着等回电：回调把答复放进通道，你在 `recv` 上等。
+fn async_blocking(_bite: u64) -> io::Result<usize> {
+    let (tx, rx) = mpsc::channel();
+    let call = call_114(move |route| _ = tx.send(route))?;
+    let route = rx.recv().map_err(|_| io::Error::other("客服没有回电"))?;
+    println!("客服回电：{route}");
+    call.join().expect("客服线程不会 panic");
+    Ok(0)
+}
+
+/// 挂了电话就去打游戏：回调在客服的线程上运行，打印答复，你不用去看。
+fn async_nonblocking(bite: u64) -> io::Result<usize> {
+    let answered = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&answered);
+    let call = call_114(move |route| {
+        println!("客服回电（回调在客服的线程上运行）：{route}");
+        flag.store(true, Ordering::Release);
+    })?;
+    let mut waiting_moves = 0;
+    for _ in 0..GAME {
+        if !answered.load(Ordering::Acquire) {
+            waiting_moves += 1;
         }
-    });
-    let waiting = now();
-    while answer.get().is_none() {
-        thread::park(); // 阻塞：睡着等回电（醒来要再看一眼，可能是误醒）
+        mouthful(bite);
     }
-    record(Span::new("你等回电", Kind::Waiting, waiting, now()));
-    println!("客服回电：{}", answer.get().expect("上面等到了答复"));
-    play(GAME_MOVES);
-    operator.join().expect("客服线程不会 panic");
-    Ok(())
+    call.join().expect("客服线程不会 panic"); // 挂断前确认客服那边也结束了
+    Ok(waiting_moves)
 }
 
-/// 挂了电话就去打游戏；回调在客服的线程上运行，不用你去看。
-fn async_nonblocking() -> shared::Result {
-    let operator = call_114(|route| println!("（回调在客服的线程上运行）客服回电：{route}"));
-    play(GAME_MOVES);
-    operator.join().expect("客服线程不会 panic");
-    Ok(())
+/// 打给 114：客服在自己的线程上查路线，查好后调用回调 `call_back`，并把答复作为返回值。
+fn call_114(
+    call_back: impl FnOnce(&'static str) + Send + 'static,
+) -> io::Result<JoinHandle<&'static str>> {
+    thread::Builder::new()
+        .name("114客服".into())
+        .spawn(move || {
+            thread::sleep(secs(LOOKUP)); // 查询：睡着，不占 CPU
+            call_back(ROUTE);
+            ROUTE
+        })
 }
 
-/// 打给 114：客服在自己的线程上查路线，查好后调用 `reply`。
-fn call_114(reply: impl FnOnce(&'static str) + Send + 'static) -> JoinHandle<()> {
-    thread::spawn(move || {
-        let start = now();
-        sleep_secs(LOOKUP_SECS);
-        record(Span::new("客服查路线", Kind::Sleeping, start, now()));
-        let at = now();
-        reply("路线查好了，坐 2 号线.");
-        record(Span::new("回复", Kind::Running, at, now()));
-    })
-}
-
-/// 走 `moves` 步游戏，每步一口真实的计算。
-fn play(moves: usize) {
-    for _ in 0..moves {
-        cpu::mouthful("你打游戏");
+/// 一口：`steps` 步真正占 CPU 的计算（xorshift 随机数，每步依赖上一步，省不掉）。
+fn mouthful(steps: u64) -> u64 {
+    let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
+    for _ in 0..steps {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
     }
+    std::hint::black_box(x)
+}
+
+/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的，被别的程序打断的那几次不算。
+fn steps_for(doc_secs: f64) -> u64 {
+    const PROBE: u64 = 100_000;
+    let fastest = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            mouthful(PROBE);
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    (secs(doc_secs).as_secs_f64() / fastest.as_secs_f64().max(1e-9) * PROBE as f64) as u64
 }

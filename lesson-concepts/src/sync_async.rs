@@ -1,65 +1,135 @@
 //! 文档「同步异步」：任务2 要不要等任务1 的结果。
 //!
-//! 两个任务是两个线程，绑在同一个 CPU 上（文档用单核来讲）。同步 (synchronous)：任务2
-//! 要用任务1 的结果，就在通道 (channel) 上 `recv` 等它，任务1 完成之前一口也不做。
-//! 异步 (asynchronous)：任务2 用不着那个结果，一启动就开始做，和任务1 轮换着运行。
-//! 试一试 (try this)：把两个线程绑到不同的 CPU 上，异步的两个任务就真的同时运行了。
+//! 两个任务是两个线程，绑定 (pin) 在同一个 CPU 上（文档用一个核来讲）。
+//! 同步 (synchronous)：任务2 要用任务1 算出的数，于是先在通道 (channel) 上 `recv`，
+//! 结果到手之前一口也不做——时间线上任务2 先是一段等待 `·`，任务1 结束后才开始算。
+//! 异步 (asynchronous)：任务2 不需要那个结果，一启动就算，和任务1 轮流用这个 CPU。
+//! 只能在 Linux 上运行：绑核用 Linux 的 `sched_setaffinity`，时间线读 Linux 的 `/proc`。
+//!
+//! 复制到自己的项目时再加上：
+//!
+//!     cargo add libc
+//!
+//! 试一试 (try this)：把任务2 绑到另一个 CPU 上，异步时两个任务就真的同时在算了。
 
+use std::error::Error;
 use std::io;
 use std::sync::mpsc;
 use std::thread;
+use std::time::{Duration, Instant};
 
-use shared::timeline::{Kind, Span, now, record, take};
+use shared::chart::{Sampler, render};
+use shared::time::secs;
 
-use crate::cpu::{self, CAN_PIN};
-use crate::report::{self, Options};
-
-/// 同步一次、异步一次。
-pub fn run(args: &[String]) -> shared::Result {
-    let opts = report::options("sync-async", args)?;
-    let one = cpu::allowed_cpus()?[0];
-    cpu::calibrate();
-    if !CAN_PIN {
-        println!("注：只有 Linux 能把两个线程绑到一个 CPU 上，这里它们可能同时在两个 CPU 上运行.");
-    }
-    println!("同步 (synchronous)：任务2 要用任务1 的结果，所以先等任务1 做完再动手。");
-    case(one, true, &opts, "同步")?;
+pub fn main() -> Result<(), Box<dyn Error>> {
+    let one = current_cpu()?;
+    let bite = steps_for(0.1);
+    println!("同步 (synchronous)：任务2 要用任务1 的结果，先等任务1 做完再动手。");
+    case(one, bite, true)?;
     println!();
     println!("异步 (asynchronous)：任务2 用不着任务1 的结果，一启动就做，不等它。");
-    case(one, false, &opts, "异步")
+    case(one, bite, false)
 }
 
-/// 任务1 算四口；任务2 算三口，同步时先在通道上等任务1 的结果。两个线程都绑在 `one` 上。
-fn case(one: usize, sync: bool, opts: &Options, chart: &str) -> shared::Result {
+/// 任务1 算四口，把结果交出去；任务2 算三口，`sync` 时先等任务1 的结果。两个线程都在 CPU `one` 上。
+fn case(one: usize, bite: u64, sync: bool) -> Result<(), Box<dyn Error>> {
+    let sampler = Sampler::start()?;
+    let start = Instant::now();
     let (result_tx, result_rx) = mpsc::channel();
-    let task1 = thread::spawn(move || -> io::Result<()> {
-        cpu::pin_to(&[one])?;
-        let result = (0..4).fold(0, |acc: u64, _| acc.wrapping_add(cpu::mouthful("任务1")));
-        let _ = result_tx.send(result); // 没人要这个结果（异步时）也没关系
-        Ok(())
-    });
-    // 同步时任务2 拿着接收端 (receiver)，异步时它根本不要。
+    // `thread::spawn(f)` 是同一个调用，只是操作系统不给开线程时会 panic。
+    let task1 = thread::Builder::new().name("任务1".into()).spawn(move || {
+        pin_to(one)?;
+        let result = (0..4).fold(0, |acc: u64, _| acc ^ mouthful(bite));
+        let _ = result_tx.send(result); // 异步时没人要这个结果，也没关系
+        io::Result::Ok(start.elapsed())
+    })?;
+    // 同步时任务2 拿着接收端 (receiver)，异步时根本不要它。
     let needs = sync.then_some(result_rx);
-    let task2 = thread::spawn(move || -> io::Result<()> {
-        cpu::pin_to(&[one])?;
+    let task2 = thread::Builder::new().name("任务2".into()).spawn(move || {
+        pin_to(one)?;
         if let Some(result_rx) = needs {
-            let waiting = now();
-            let _result = result_rx // 任务2 要用的结果
+            let input = result_rx
                 .recv()
-                .map_err(|_| io::Error::other("任务1 没有给出结果"))?;
-            record(Span::new("任务2", Kind::Waiting, waiting, now()));
-            println!("任务2 拿到了任务1 的结果，开始执行.");
+                .map_err(|_| io::Error::other("任务1 没有交出结果"))?;
+            std::hint::black_box(input); // 任务2 要用的数
         }
+        let began = start.elapsed();
         for _ in 0..3 {
-            cpu::mouthful("任务2");
+            mouthful(bite);
+        }
+        io::Result::Ok(began)
+    })?;
+    let done1: Duration = task1.join().expect("任务1 不会 panic")?;
+    let began2: Duration = task2.join().expect("任务2 不会 panic")?;
+    println!(
+        "任务1 在第 {:.3}秒 做完，任务2 在第 {:.3}秒 开始计算.",
+        done1.as_secs_f64(),
+        began2.as_secs_f64()
+    );
+    if began2 >= done1 {
+        println!("任务2 等到任务1 做完才开始：同步.");
+    } else {
+        println!("任务2 没等任务1 做完就开始了：异步.");
+    }
+    print!("{}", render(&sampler.finish()));
+    Ok(())
+}
+
+/// 一口：`steps` 步真正占 CPU 的计算（xorshift 随机数，每步依赖上一步，省不掉）。
+fn mouthful(steps: u64) -> u64 {
+    let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
+    for _ in 0..steps {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    std::hint::black_box(x)
+}
+
+/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的，被别的程序打断的那几次不算。
+fn steps_for(doc_secs: f64) -> u64 {
+    const PROBE: u64 = 100_000;
+    let fastest = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            mouthful(PROBE);
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    (secs(doc_secs).as_secs_f64() / fastest.as_secs_f64().max(1e-9) * PROBE as f64) as u64
+}
+
+/// 当前线程此刻在哪个 CPU 上：它一定是允许本进程使用的 CPU。
+fn current_cpu() -> io::Result<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: sched_getcpu 没有参数，只返回一个数，出错时返回 -1。
+        let cpu = unsafe { libc::sched_getcpu() };
+        usize::try_from(cpu).map_err(|_| io::Error::last_os_error())
+    }
+    #[cfg(not(target_os = "linux"))]
+    Err(io::Error::other("这个例子只能在 Linux 上运行 (Linux only)"))
+}
+
+/// 把当前线程绑定到 CPU `cpu` 上：此后内核只在这个 CPU 上运行它。
+fn pin_to(cpu: usize) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: cpu_set_t 是一块位图，全零是合法的空集合；CPU_SET 只写这块内存；
+        // pid 0 表示当前线程，传入的大小就是 `set` 的大小，内核只读它。
+        let failed = unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(cpu, &mut set);
+            libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set) != 0
+        };
+        if failed {
+            return Err(io::Error::last_os_error());
         }
         Ok(())
-    });
-    task1.join().expect("任务1 不会 panic")?;
-    task2.join().expect("任务2 不会 panic")?;
-
-    let spans = take();
-    println!("{}", report::started(&spans, "任务1", "任务2"));
-    opts.show(chart, &spans);
-    Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    Err(io::Error::other(format!(
+        "绑到 CPU {cpu} 只能在 Linux 上做 (Linux only)"
+    )))
 }

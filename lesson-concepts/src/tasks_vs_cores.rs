@@ -1,106 +1,197 @@
-//! 文档「核与任务」的一句话：当任务数等于核芯数时，效率最高。这里量给你看。
+//! 文档「核与任务」里的一句话：当任务数等于核芯数时，效率最高。这里量给你看。
 //!
-//! 同样多的计算（`--work` 秒，一个核算的时间）平分给 1、2、…、2×核数 个线程，量总耗时：
-//! 线程数不超过核数时，多一个线程就多一个核在算；超过以后，多出来的线程只能和别人
-//! 轮流用同样几个核，总耗时不再变短（还多了切换的开销）。
-//! 试一试 (try this)：`--release` 运行，再用 `taskset -c 0` 只给它一个核看看。
+//! 同样多的计算（`--work`，一个核要算的文档秒数）平分给 1、2、…、2×核数 个线程，量总耗时。
+//! 线程数不超过核数时，多一个线程就多一个核在算，总耗时按比例变短；超过以后，多出来的
+//! 线程只能和别人轮流用同样几个核（时间线上的 `-`：可以运行，在等 CPU），不会再快。
+//! 量得准的办法：每个线程数量几次取最快的一次；同时看别的程序占了多少 CPU，
+//! 机器忙就重量，最多三遍，还是忙就直说，不下结论。
+//! 只能在 Linux 上运行：它读 Linux 的 `/proc/stat`。
+//!
+//! 复制到自己的项目时再加上：
+//!
+//!     cargo add clap --features derive
+//!
+//! 试一试 (try this)：`cargo run --release -p lesson-concepts -- tasks-vs-cores --work 3`。
 
+use std::error::Error;
+use std::fs;
 use std::io;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clap::Parser;
-use shared::UsageError;
-use shared::stopwatch::Stopwatch;
+use shared::chart::{Sampler, render};
+use shared::time::secs;
 
-use crate::cpu;
-
-/// `tasks-vs-cores` 的选项。
+/// 命令行选项。
 #[derive(Debug, Parser)]
-struct Args {
-    /// 总计算量：一个核要算多少秒（按 LESSON_TIME_SCALE 缩放）
-    #[arg(long, default_value_t = 1.0)]
-    work: f64,
-    /// 最多用几个线程（默认是核数的两倍）
-    #[arg(long)]
-    max_threads: Option<usize>,
-    /// 每个线程数量几次，取最快的一次
-    #[arg(long, default_value_t = 3)]
-    repeat: usize,
+pub struct Opts {
+    /// 总计算量：一个核要算的文档秒数，0.1 到 10（按 LESSON_TIME_SCALE 缩放）
+    #[arg(long, default_value_t = 1.0, value_parser = work_secs)]
+    pub work: f64,
+    /// 最多用几个线程，1 到 64（默认是核数的两倍）
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub max_threads: Option<u32>,
+    /// 每个线程数量几次、取最快的一次，1 到 10
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=10))]
+    pub repeat: u32,
 }
 
-/// 量出一张表：线程数、总耗时、加速比 (speed-up)，再画成条形图。
-pub fn run(args: &[String]) -> shared::Result {
-    let args: Args = shared::cli::parse_args("tasks-vs-cores", args)?;
-    let cores = cpu::allowed_cpus()?.len();
-    let max = args.max_threads.unwrap_or(2 * cores);
-    let valid = args.work.is_finite() && args.work > 0.0 && (1..=256).contains(&max);
-    if !valid || args.repeat == 0 {
-        return Err(UsageError(
-            "例子 tasks-vs-cores：--work 要大于 0，--max-threads 在 1..=256，--repeat 至少 1"
-                .into(),
-        )
-        .into());
+/// `--work` 的范围：0.1 到 10。
+fn work_secs(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(w) if (0.1..=10.0).contains(&w) => Ok(w),
+        _ => Err(format!("{text} 不在 0.1 到 10 之间 (must be 0.1..=10)")),
     }
-    cpu::calibrate();
-    let total = cpu::iterations_for(args.work);
+}
+
+/// 机器忙的界限：别的程序平均占了这么多 CPU，就不相信这次的测量。
+const BUSY: f64 = 0.3;
+/// 机器忙时最多量几遍。
+const ATTEMPTS: u32 = 3;
+
+pub fn main() -> Result<(), Box<dyn Error>> {
+    run(Opts::parse())
+}
+
+pub fn run(opts: Opts) -> Result<(), Box<dyn Error>> {
+    if !cfg!(target_os = "linux") {
+        return Err("这个例子读 Linux 的 /proc/stat，只能在 Linux 上运行 (Linux only)".into());
+    }
+    let cores = thread::available_parallelism()?.get();
+    let max = opts.max_threads.map_or(2 * cores, |m| m as usize);
+    let total = steps_for(opts.work);
     println!(
         "当任务数等于核芯数时，效率最高：同样 {} 秒的计算分给 1..={max} 个线程，本进程可用 {cores} 个 CPU.",
-        args.work
+        opts.work
     );
-    if cores < 2 {
-        println!("注：只有 1 个 CPU，多开线程不会更快，这里看不到加速.");
+    // 量一整张表；别的程序占了 CPU 就重量，最多 ATTEMPTS 遍。
+    let (mut rows, mut others, mut attempt) = (Vec::new(), 0.0, 0);
+    while attempt < ATTEMPTS && (attempt == 0 || others > BUSY) {
+        attempt += 1;
+        let before = ticks()?;
+        let start = Instant::now();
+        rows = (1..=max)
+            .map(|n| best_of(opts.repeat, total, n))
+            .collect::<io::Result<Vec<_>>>()?;
+        others = others_since(before, start.elapsed())?;
     }
-    let mut rows = Vec::new();
-    for threads in 1..=max {
-        let walls: Vec<Duration> = (0..args.repeat)
-            .map(|_| measure(total, threads))
-            .collect::<shared::Result<_>>()?;
-        rows.push((threads, walls.into_iter().min().expect("repeat 至少 1")));
-    }
-    let one = rows[0].1.as_secs_f64();
     let speedups: Vec<f64> = rows
         .iter()
-        .map(|(_, wall)| one / wall.as_secs_f64())
+        .map(|w| rows[0].as_secs_f64() / w.as_secs_f64())
         .collect();
     let top = speedups.iter().copied().fold(0.0, f64::max);
-    println!("线程数  总耗时（{} 次中最快）  加速比", args.repeat);
-    for ((threads, wall), s) in rows.iter().zip(&speedups) {
+    println!("线程数  总耗时（{} 次中最快）  加速比", opts.repeat);
+    for (n, (wall, s)) in rows.iter().zip(&speedups).enumerate() {
         let bar = "█".repeat((s / top * 40.0).round() as usize);
         println!(
-            "{threads:>6}  {:>10.3}秒  {s:>5.2}×  {bar}",
+            "{:>6}  {:>16.3}秒  {s:>5.2}×  {bar}",
+            n + 1,
             wall.as_secs_f64()
         );
     }
-    let knee = rows[speedups.iter().position(|&s| s >= 0.9 * top).unwrap_or(0)].0;
-    if knee == cores {
+    if others > BUSY {
         println!(
-            "结论：线程数到 {cores}（= 核数）时加速比就到顶了（{top:.2}×），再多线程也不会更快."
+            "注：机器忙 (busy)：量了 {attempt} 遍，别的程序都平均占着 {others:.1} 个 CPU，这张表不下结论."
         );
     } else {
+        // 到顶：再加线程，加速比涨不到半个核。
+        let knee = speedups
+            .iter()
+            .position(|&s| s > top - 0.5)
+            .map_or(1, |i| i + 1);
         println!(
-            "结论：加速比在 {knee} 个线程时就到顶了（{top:.2}×），本机有 {cores} 个核；别的程序也在用 CPU 时会这样."
+            "结论：线程数到 {knee} 时加速比就到顶了（{top:.2}×），本机有 {cores} 个核；再多线程也不会更快."
         );
     }
-    let spans = shared::timeline::take();
-    println!("{max} 个线程那一次的时间线（数字是 CPU 号）：");
-    print!("{}", shared::timeline::render(&spans));
+    // 再做一次，这回画出时间线：线程比核多一个，多出来的那个要排队等 CPU。
+    let n = (cores + 1).min(max);
+    println!("{n} 个线程分同样的计算，时间线（数字是 CPU 号，- 是在等 CPU）：");
+    let sampler = Sampler::start()?;
+    measure(total, n)?;
+    print!("{}", render(&sampler.finish()));
     Ok(())
 }
 
-/// 把 `total` 次计算平分给 `threads` 个线程，返回总耗时。只留下最后一次的时间线。
-fn measure(total: u64, threads: usize) -> shared::Result<Duration> {
-    shared::timeline::take();
-    let clock = Stopwatch::start();
+/// 量 `repeat` 次，取最快的一次：别的程序打断了哪一次，那一次就慢，最快的最接近真相。
+fn best_of(repeat: u32, total: u64, threads: usize) -> io::Result<Duration> {
+    let walls = (0..repeat).map(|_| measure(total, threads));
+    walls
+        .collect::<io::Result<Vec<_>>>()
+        .map(|w| w.into_iter().min().unwrap_or_default())
+}
+
+/// 把 `total` 步计算平分给 `threads` 个线程，返回总耗时。
+fn measure(total: u64, threads: usize) -> io::Result<Duration> {
+    let start = Instant::now();
     let share = total / threads as u64;
-    // 线程数由用户给出，系统可能开不出这么多：用 Builder 把失败变成错误，而不是 panic。
-    let workers = (0..threads)
-        .map(|i| thread::Builder::new().spawn(move || cpu::work(&format!("线程{}", i + 1), share)))
+    // 线程数由用户给出，系统可能开不出这么多：`thread::spawn(f)` 会 panic，
+    // `Builder::spawn` 把拒绝变成一个错误。
+    let workers = (1..=threads)
+        .map(|i| {
+            thread::Builder::new()
+                .name(format!("线程{i}"))
+                .spawn(move || mouthful(share))
+        })
         .collect::<io::Result<Vec<_>>>()?;
     for worker in workers {
         worker
             .join()
             .map_err(|_| io::Error::other("计算线程 panic 了"))?;
     }
-    Ok(clock.elapsed())
+    Ok(start.elapsed())
+}
+
+/// 到现在为止整台机器所有 CPU 忙了多少、其中本进程用了多少，单位是时钟滴答 (clock tick，
+/// Linux 上是 1/100 秒)：`/proc/stat` 第一行去掉空闲 (idle, iowait)，`/proc/self/stat` 的 utime + stime。
+fn ticks() -> io::Result<(u64, u64)> {
+    let all = fs::read_to_string("/proc/stat")?;
+    let all: Vec<u64> = all
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .map(|n| n.parse().unwrap_or(0))
+        .collect();
+    let busy = all.iter().sum::<u64>() - all.get(3..5).map_or(0, |idle| idle.iter().sum());
+    let mine = fs::read_to_string("/proc/self/stat")?;
+    let after_name = mine.rsplit(')').next().unwrap_or_default();
+    let mine = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .map(|n| n.parse().unwrap_or(0))
+        .sum();
+    Ok((busy, mine))
+}
+
+/// 从 `before` 到现在（共 `wall`），别的程序平均占着几个 CPU。
+fn others_since(before: (u64, u64), wall: Duration) -> io::Result<f64> {
+    let now = ticks()?;
+    let others = (now.0 - before.0).saturating_sub(now.1 - before.1);
+    Ok(others as f64 / 100.0 / wall.as_secs_f64().max(1e-9))
+}
+
+/// `steps` 步真正占 CPU 的计算（xorshift 随机数，每步依赖上一步，省不掉）。
+fn mouthful(steps: u64) -> u64 {
+    let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
+    for _ in 0..steps {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    std::hint::black_box(x)
+}
+
+/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的，被别的程序打断的那几次不算。
+fn steps_for(doc_secs: f64) -> u64 {
+    const PROBE: u64 = 100_000;
+    let fastest = (0..5)
+        .map(|_| {
+            let t = Instant::now();
+            mouthful(PROBE);
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    (secs(doc_secs).as_secs_f64() / fastest.as_secs_f64().max(1e-9) * PROBE as f64) as u64
 }
