@@ -36,6 +36,7 @@ fn table_of_contents_lists_the_examples_in_document_order() {
         "spawn",
         "args",
         "join",
+        "thread-panic",
         "downloads",
         "lock",
         "non-daemon",
@@ -83,32 +84,46 @@ fn args_are_printed_inside_the_thread() {
     );
 }
 
+/// 文档的两段输出，一行不差；子线程在两行之间睡文档的 1 秒（这里 0.2 秒）。
 #[test]
-fn join_makes_the_child_finish_first() {
-    let out = run_ok(&["join"]);
-    let lines = out.lines();
-    assert_eq!(lines.len(), 11, "{out}");
-    // 不 join：四行都在，但子线程和"主线程结束"谁先谁后不定。
-    assert_eq!(lines[..2], ["无阻塞输出：", "主线程开始"], "{out}");
-    let racy: BTreeSet<_> = lines[2..5].iter().copied().collect();
+fn join_order_holds_by_construction_in_both_halves() {
+    let mut cmd = lesson(EXE, &["join"]);
+    cmd.env("LESSON_TIME_SCALE", "0.2");
+    let out = testing::run(cmd, Duration::from_secs(30)).success();
     assert_eq!(
-        racy,
-        BTreeSet::from(["主线程结束", "子线程开始", "子线程结束"])
-    );
-    let pos = |s| lines[2..5].iter().position(|l| *l == s);
-    assert!(pos("子线程开始") < pos("子线程结束"), "{out}");
-    // join：顺序是确定的。
-    assert_eq!(
-        lines[5..],
+        out.lines(),
         [
-            "",
+            "无阻塞输出：",
+            "主线程开始",
+            "子线程开始",
+            "主线程结束",
+            "子线程结束",
             "有阻塞输出：",
             "主线程开始",
             "子线程开始",
             "子线程结束",
-            "主线程结束"
-        ]
+            "主线程结束",
+        ],
+        "{out}"
     );
+}
+
+#[test]
+fn a_panicking_thread_does_not_take_the_process_with_it() {
+    let out = run_ok(&["thread-panic"]);
+    assert_eq!(
+        out.lines(),
+        [
+            "主线程：启动两个子线程，bad 会 panic",
+            "（panic hook）线程 bad panic 了：模拟一个 bug",
+            r#"主线程：bad.join() 返回 Err，内容是 "模拟一个 bug""#,
+            "主线程：good.join() 返回 Ok(5050)",
+            "主线程还在运行：一个线程死掉，进程没有跟着死掉.",
+        ],
+        "{out}"
+    );
+    // 自己的钩子代替了默认的 `thread 'bad' panicked at …`：标准错误上什么都没有。
+    assert_eq!(out.stderr, "", "{out}");
 }
 
 /// 三个下载：文档的每一行都在，三个都先开始，总耗时 ≥ 最长的一个、远小于总和。
@@ -146,13 +161,35 @@ fn check_downloads(out: &Output) -> Vec<&str> {
     lines[10..].to_vec()
 }
 
-/// 时间线里有 `task` 这一行：`task   │▒▒▒ │`。
-fn has_row(lines: &[&str], task: &str) -> bool {
-    lines.iter().any(|l| {
-        l.strip_prefix(task)
-            .is_some_and(|r| r.trim_start().starts_with('│'))
-    })
+/// 时间线的各行：(行名, 每一列的字符)，如 `线程 1 │▒▒▒ │` → ("线程 1", ['▒', '▒', '▒', ' '])。
+/// 行名是内核里的线程：主线程、`Builder::name` 起的名字、其余按出现先后叫 线程 1、线程 2……
+fn timeline(out: &Output) -> Vec<(String, Vec<char>)> {
+    let lines = out.lines();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("时间线 (timeline)"))
+        .unwrap_or_else(|| panic!("no timeline\n{out}"));
+    lines[at + 1..]
+        .iter()
+        .take_while(|l| l.contains('│'))
+        .filter_map(|l| {
+            let (name, rest) = l.split_once('│')?;
+            let cells = rest.strip_suffix('│')?;
+            Some((name.trim_end().to_owned(), cells.chars().collect()))
+        })
+        .collect()
 }
+
+/// 名叫 `name` 的那一行的各列。
+fn row<'a>(rows: &'a [(String, Vec<char>)], name: &str, out: &Output) -> &'a [char] {
+    rows.iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, cells)| cells.as_slice())
+        .unwrap_or_else(|| panic!("no row {name}\n{out}"))
+}
+
+/// 文档的几行之后、补充的几行之前的分隔。
+const SEPARATOR: [&str; 2] = ["", "—— 补充 (extra) ——"];
 
 #[test]
 fn downloads_take_about_as_long_as_the_longest() {
@@ -161,28 +198,40 @@ fn downloads_take_about_as_long_as_the_longest() {
 }
 
 #[test]
-fn downloads_timeline_has_a_row_per_file() {
+fn downloads_timeline_shows_three_threads_sleeping_at_once() {
     let out = run_downloads(&["downloads", "--timeline"]);
     let rest = check_downloads(&out);
-    for f in shared::download::FILENAMES {
-        assert!(has_row(&rest, f), "{out}");
-    }
+    assert_eq!(rest[0], "", "{out}");
+    let rows = timeline(&out);
+    let names: Vec<_> = rows.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["主线程", "线程 1", "线程 2", "线程 3"], "{out}");
+    // 内核看到三个下载线程在同一时刻都在睡眠 (nanosleep)：至少有一列三行都是 ▒。
+    let cols = rows[1].1.len();
+    let together = (0..cols)
+        .filter(|&c| {
+            rows[1..]
+                .iter()
+                .all(|(_, cells)| cells.get(c) == Some(&'▒'))
+        })
+        .count();
+    assert!(together > cols / 4, "{together} of {cols} columns\n{out}");
+    // 主线程在 join 里等着（· 等待），不是睡眠。
+    assert!(row(&rows, "主线程", &out).contains(&'·'), "{out}");
 }
 
 #[test]
 fn lock_keeps_the_locked_counter_at_zero_and_loses_unlocked_updates() {
-    let mut unlocked = Vec::new();
-    for _ in 0..5 {
-        let out = run_ok(&["lock"]);
-        let lines = out.lines();
-        assert_eq!(lines.len(), 2, "{out}");
-        assert_eq!(lines[1], "0", "the locked counter must end at 0\n{out}");
-        unlocked.push(lines[0].parse::<i64>().expect("a number"));
-        if unlocked[unlocked.len() - 1] != 0 {
-            return;
-        }
-    }
-    panic!("the unlocked counter never lost an update: {unlocked:?}");
+    // 每次运行都要丢失（例子自己最多试 20 次，并且在补充的一行里说试了几次）。
+    let out = run_ok(&["lock"]);
+    let lines = out.lines();
+    assert_eq!(lines.len(), 5, "{out}");
+    let unlocked: i64 = lines[0]
+        .parse()
+        .unwrap_or_else(|_| panic!("a number\n{out}"));
+    assert_ne!(unlocked, 0, "the unlocked counter lost no update\n{out}");
+    assert_eq!(lines[1], "0", "the locked counter must end at 0\n{out}");
+    assert_eq!(lines[2..4], SEPARATOR, "{out}");
+    assert!(lines[4].starts_with("不加锁的两个线程试到第 "), "{out}");
 }
 
 /// 一个正在运行的例子；测试中途失败时 `Drop` 杀掉它，不留下进程。
@@ -288,51 +337,59 @@ fn daemon_ends_by_itself_after_five_seconds() {
 #[test]
 fn daemon_timeline_has_both_threads_and_main() {
     let out = run_ok(&["daemon", "--timeline"]);
-    for row in ["Ping ", "Pong ", "主线程 "] {
-        assert!(
-            out.lines()
-                .iter()
-                .any(|l| l.starts_with(row) && l.contains('│')),
-            "{out}"
-        );
+    let rows = timeline(&out);
+    let names: Vec<_> = rows.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["主线程", "Ping", "Pong"], "{out}");
+    // 主线程一直在睡那 5 秒；Ping、Pong 在每次打印之间睡 0.1 秒，一直活到进程结束。
+    let main = row(&rows, "主线程", &out);
+    let sleeping = main.iter().filter(|&&c| c == '▒').count();
+    assert!(sleeping * 2 > main.len(), "{out}");
+    for name in ["Ping", "Pong"] {
+        let cells = row(&rows, name, &out);
+        assert!(cells.contains(&'▒'), "{name}\n{out}");
+        let last = cells.iter().rposition(|&c| c != ' ').unwrap_or(0);
+        assert!(last * 10 >= cells.len() * 9, "{name} ended early\n{out}");
     }
 }
 
+/// 文档的整段输出：1、2、3，三个通过，再 1、2；然后分隔和一行 `注：`。
+const BARRIER_LINES: [&str; 8] = [
+    "当前活动的子线程数量: 1",
+    "当前活动的子线程数量: 2",
+    "当前活动的子线程数量: 3",
+    "子线程数量达到3",
+    "子线程数量达到3",
+    "子线程数量达到3",
+    "当前活动的子线程数量: 1",
+    "当前活动的子线程数量: 2",
+];
+const BARRIER_NOTE: &str = "注：还有 2 个子线程停在 bar.wait()，永远凑不齐 3 个。\
+    Python 的程序会一直挂在这里；Rust 的 main 一返回，进程就退出，它们随之结束。";
+
 #[test]
 fn barrier_lets_exactly_three_through_and_ends() {
-    for args in [&["barrier"][..], &["barrier", "--timeline"]] {
-        let out = run_ok(args);
-        let lines = out.lines();
-        let counts = lines
-            .iter()
-            .filter(|l| l.starts_with("当前活动的子线程数量: "))
-            .count();
-        let passes = lines.iter().filter(|l| **l == "子线程数量达到3").count();
-        assert_eq!((counts, passes), (5, 3), "{out}");
-        // 凑齐之前，三个线程依次数数：前面的还停在 wait() 里，所以正好是 1、2、3
-        // （后两个数到几，要看通过的三个线程退出了没有，不检查）。
-        assert_eq!(
-            lines[..3],
-            [
-                "当前活动的子线程数量: 1",
-                "当前活动的子线程数量: 2",
-                "当前活动的子线程数量: 3"
-            ],
-            "{out}"
-        );
-        let note = lines
-            .iter()
-            .position(|l| l.starts_with("注："))
-            .expect("a 注： line");
-        assert_eq!(note, 8, "{out}");
-        assert!(lines[note].contains("还有 2 个子线程"), "{out}");
-        if args.len() == 2 {
-            for i in 1..=5 {
-                assert!(has_row(&lines, &format!("Thread-{i}")), "{out}");
-            }
-        } else {
-            assert_eq!(lines.len(), 9, "{out}");
-        }
+    let out = run_ok(&["barrier"]);
+    let lines = out.lines();
+    assert_eq!(lines[..8], BARRIER_LINES, "{out}");
+    assert_eq!(lines[8..10], SEPARATOR, "{out}");
+    assert_eq!(lines[10..], [BARRIER_NOTE], "{out}");
+}
+
+#[test]
+fn barrier_timeline_shows_the_waiting_threads() {
+    let out = run_ok(&["barrier", "--timeline"]);
+    let lines = out.lines();
+    assert_eq!(lines[..8], BARRIER_LINES, "{out}");
+    assert_eq!(
+        lines[8..11],
+        [SEPARATOR[0], SEPARATOR[1], BARRIER_NOTE],
+        "{out}"
+    );
+    let rows = timeline(&out);
+    // 等在屏障上的线程（1、2 等第三个；4、5 永远等着）是内核眼里的"等待"。Thread-3
+    // 一到就凑齐了，马上通过、退出，可能短得采样不到，所以不要求它这一行。
+    for name in ["Thread-1", "Thread-2", "Thread-4", "Thread-5"] {
+        assert!(row(&rows, name, &out).contains(&'·'), "{name}\n{out}");
     }
 }
 
@@ -357,9 +414,14 @@ fn timer_fires_after_the_delay_and_a_cancelled_one_never_fires() {
         "printed after {first:?}\n{text}"
     );
     let lines: Vec<_> = text.lines().collect();
-    assert_eq!(lines[..4], ["启动线程", "结束线程", "结束", ""], "{text}");
-    assert_eq!(lines.len(), 5, "{text}");
-    assert!(lines[4].ends_with("它没有执行."), "{text}");
+    assert_eq!(lines[..3], ["启动线程", "结束线程", "结束"], "{text}");
+    assert_eq!(lines[3..5], SEPARATOR, "{text}");
+    assert_eq!(lines.len(), 6, "{text}");
+    assert!(
+        lines[5].starts_with("t2 原定 2 秒后启动，第 1 秒时被取消 (cancel)；到第 "),
+        "{text}"
+    );
+    assert!(lines[5].ends_with("秒，它没有执行."), "{text}");
     assert_eq!(text.matches("启动线程").count(), 1, "{text}");
 }
 
@@ -406,16 +468,15 @@ fn thread_info_shows_current_thread_and_the_os_list() {
 fn pool_downloads_concurrently_and_reuses_its_threads() {
     let out = run_downloads(&["pool", "--timeline"]);
     let rest = check_downloads(&out);
-    assert_eq!(rest[0], "", "{out}");
-    let reuse = rest[1]
+    assert_eq!(rest[..2], SEPARATOR, "{out}");
+    let reuse = rest[2]
         .strip_prefix("线程被复用：12 个任务只用了 ")
         .and_then(|r| r.strip_suffix(" 个线程."))
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or_else(|| panic!("{out}"));
-    let names: Vec<_> = rest[2]
-        .rsplit('：')
-        .next()
-        .unwrap_or("")
+    let names: Vec<_> = rest[3]
+        .strip_prefix("第 1 到第 12 个任务分别由：")
+        .unwrap_or_else(|| panic!("{out}"))
         .split(' ')
         .collect();
     let distinct: BTreeSet<_> = names.iter().collect();
@@ -423,9 +484,16 @@ fn pool_downloads_concurrently_and_reuses_its_threads() {
     assert_eq!(distinct.len(), reuse, "{out}");
     assert!(reuse <= 4, "{out}");
     assert!(names.iter().all(|n| n.starts_with("pool-")), "{out}");
-    for f in shared::download::FILENAMES {
-        assert!(has_row(&rest, f), "{out}");
-    }
+    // 时间线：主线程和名叫 pool-0…pool-3 的工作线程，没有别的线程；三个下载在睡眠。
+    let rows = timeline(&out);
+    let workers = ["pool-0", "pool-1", "pool-2", "pool-3"];
+    assert_eq!(rows[0].0, "主线程", "{out}");
+    assert!(
+        rows[1..].iter().all(|(n, _)| workers.contains(&n.as_str())),
+        "{out}"
+    );
+    let sleeping = rows[1..].iter().filter(|(_, c)| c.contains(&'▒')).count();
+    assert!(sleeping >= 3, "{out}");
 }
 
 #[test]
@@ -450,6 +518,8 @@ fn all_runs_every_example_that_ends() {
     let out = run_ok(&["all"]);
     for name in [
         "active-count",
+        "join",
+        "thread-panic",
         "lock",
         "daemon",
         "barrier",
@@ -463,4 +533,6 @@ fn all_runs_every_example_that_ends() {
     // 每个例子在自己的进程里：barrier 卡住的两个线程、daemon 的 Ping/Pong 不会留到
     // 后面的 thread-info 里。
     assert!(out.stdout.contains("本进程有 2 个线程："), "{out}");
+    // thread-panic 的 panic 也只是标准输出上的一行说明：标准错误是空的。
+    assert_eq!(out.stderr, "", "{out}");
 }
