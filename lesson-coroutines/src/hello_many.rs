@@ -1,25 +1,35 @@
 //! 协程程序 · 三个协程：`loop.run_until_complete(asyncio.wait(tasks))`。
 //!
-//! `futures::future::join_all` 把三个 future 合成一个，轮流推进，直到全部完成，
-//! 对应 `asyncio.wait`。运行时只有当前这一个线程，所以六行打印的是同一个线程。
-//! 和 Python 不同：`#[tokio::main]` 默认是多线程运行时，`tokio::spawn` 出去的任务
-//! 可能落在不同的工作线程 (worker thread) 上；current-thread 运行时才和 asyncio 一样。
+//!     cargo add tokio --features rt,time,sync
+//!     cargo add futures --no-default-features --features alloc
+//!     cargo add tracing --no-default-features --features std
+//!
+//! `futures::future::join_all` 把三个 future 合成一个，每次被推进 (poll) 时依次推进
+//! 还没完成的每一个，对应 `asyncio.wait`。运行时只有当前这一个线程，六行都由它打印。
+//! 顺序是必然的：`hello()` 里没有 `.await`，第一次被推进就从头跑到尾，下一个才开始。
+//! 和 Python 不同：`#[tokio::main]` 默认是多线程运行时，`tokio::spawn` 出去的任务可能落在
+//! 不同的工作线程 (worker thread) 上；current-thread 运行时才和 asyncio 一样只有一个线程。
+//! 注：文档的 `asyncio.wait(协程列表)` 在 Python 3.11 起会报错，要先包成任务
+//! （`asyncio.create_task`）或改用 `asyncio.gather`。
 
 use futures::future::join_all;
+use tracing::Instrument;
 
-/// `n` 只用来给时间线上的这一行起名字。
-async fn hello(_n: usize) {
+async fn hello() {
     println!("Hello world! ({:?})", std::thread::current());
     println!("Hello again! ({:?})", std::thread::current());
 }
 
-/// 三个 `hello()` 交给同一个单线程运行时。
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;
-    // tasks 列表保存三个 future；此刻它们一行也没有运行。
-    let tasks: Vec<_> = (1..=3).map(hello).collect();
+    // tasks 保存三个 future，此刻它们一行也没有运行。`instrument` 给每个协程起个名字
+    // (tracing 的 span)：没有装订阅者 (subscriber) 时它什么也不做，课程的 --timeline 靠它
+    // 知道每个协程何时被推进。
+    let tasks: Vec<_> = (1..=3)
+        .map(|i| hello().instrument(tracing::info_span!("hello", i)))
+        .collect();
     runtime.block_on(join_all(tasks));
     Ok(())
 }

@@ -1,5 +1,7 @@
 //! asyncio模块 · 协程对象：调用 `async fn` 只得到一个 future，什么也不执行。
 //!
+//!     cargo add tokio --features rt,time,sync
+//!
 //! 和 Python 调用协程函数只返回协程对象一样，Rust 的 future 是惰性的 (lazy)：不
 //! `.await` 它、也不交给运行时，函数体一行也不会跑。丢掉不用时，Python 到运行时才警告
 //! "coroutine 'hello' was never awaited"；Rust 在编译时就警告（大意：unused implementer
@@ -13,15 +15,15 @@
 //! }
 //! ```
 //!
-//! `tokio::spawn` 把 future 包成任务 (task) 交给运行时：不用 `.await` 它，只要当前协程
-//! 交出执行权，运行时就会去运行它。
+//! 每一行的先后都是必然的：运行时只有这一个线程，我们的代码不 `.await`，别的什么也
+//! 插不进来。`tokio::spawn` 把 future 包成任务 (task) 排进队列，要等当前协程交出执行权
+//! 才轮到它；哪一刻轮到，tokio 不保证，所以这里 `.await` 它的句柄 (JoinHandle) 来等它。
 
 async fn hello() {
     println!("Hello world!");
     println!("Hello again!");
 }
 
-/// 依次演示：创建不运行、`.await` 才运行、spawn 的任务不等 await 也会运行。
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -33,10 +35,9 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
         coroutine.await;
 
         let task = tokio::spawn(hello());
-        println!("tokio::spawn(hello()) 交出一个任务，我们不 await 它。");
-        // 交出执行权：单线程运行时趁机运行排队的任务。
-        tokio::task::yield_now().await;
-        println!("交出执行权之后，任务已经运行完了吗？{}", task.is_finished());
-    });
-    Ok(())
+        println!("tokio::spawn(hello()) 把它排成任务：我们还没交出执行权，它还没运行。");
+        task.await?; // 交出执行权，直到任务结束
+        println!("await 它的句柄 (JoinHandle)：任务运行完了。");
+        Ok(())
+    })
 }
