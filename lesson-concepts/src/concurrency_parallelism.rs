@@ -28,6 +28,8 @@ use shared::time::secs;
 const TASKS: [&str; 3] = ["喝酒", "抽烟", "吃烤鸭"];
 /// 每件事吃几口，每口是文档里的 0.1 秒计算。
 const MOUTHFULS: usize = 5;
+/// 机器忙的界限：别的程序平均占了这么多 CPU，这次的并行就不算数。
+const BUSY: f64 = 0.3;
 
 pub fn main() -> Result<(), Box<dyn Error>> {
     let one = current_cpu()?;
@@ -77,7 +79,7 @@ fn phase(bite: u64, pin: Option<usize>) -> Result<Duration, Box<dyn Error>> {
         "平均同时在运行 {:.2} 件事.",
         sum.as_secs_f64() / wall.as_secs_f64()
     );
-    if pin.is_none() && others > 0.5 {
+    if pin.is_none() && others > BUSY {
         println!(
             "注：别的程序也在用 CPU（机器忙 (busy)），平均占了 {others:.1} 个 CPU，这次的并行不算数."
         );

@@ -24,6 +24,8 @@ use shared::time::secs;
 const TASKS: [&str; 3] = ["喝酒", "抽烟", "吃烤鸭"];
 /// 每件事吃几口，每口是文档里的 0.1 秒计算。
 const MOUTHFULS: usize = 5;
+/// 机器忙的界限：别的程序平均占了这么多 CPU，这次的并行就不算数。
+const BUSY: f64 = 0.3;
 
 pub fn main() -> Result<(), Box<dyn Error>> {
     if !cfg!(target_os = "linux") {
@@ -68,7 +70,7 @@ pub fn main() -> Result<(), Box<dyn Error>> {
             "核比任务少：同一时刻最多 {cores} 件事在运行，其余的可以运行却要排队等 CPU（时间线上的 -），轮到了才做."
         );
     }
-    if others > 0.5 {
+    if others > BUSY {
         println!(
             "注：别的程序也在用 CPU（机器忙 (busy)），平均占了 {others:.1} 个 CPU，这次的数字不算数."
         );

@@ -30,8 +30,11 @@ const GAME: usize = 8;
 /// 客服的答复。
 const ROUTE: &str = "路线查好了：坐 2 号线，换乘 4 号线.";
 
+/// 你的一种做法：参数是一步棋的计算量，返回等答复时走了几步。
+type You = fn(u64) -> io::Result<usize>;
+
 /// 四种情况：名字、一句话、你的做法。
-const CASES: [(&str, &str, fn(u64) -> io::Result<usize>); 4] = [
+const CASES: [(&str, &str, You); 4] = [
     (
         "同步阻塞",
         "不挂电话，客服查的时候你就拿着电话干等。",

@@ -40,8 +40,9 @@ fn case(one: usize, bite: u64, sync: bool) -> Result<(), Box<dyn Error>> {
     let task1 = thread::Builder::new().name("任务1".into()).spawn(move || {
         pin_to(one)?;
         let result = (0..4).fold(0, |acc: u64, _| acc ^ mouthful(bite));
+        let done = start.elapsed(); // 先记下做完的时刻：一交出结果，任务2 可能马上抢到 CPU
         let _ = result_tx.send(result); // 异步时没人要这个结果，也没关系
-        io::Result::Ok(start.elapsed())
+        io::Result::Ok(done)
     })?;
     // 同步时任务2 拿着接收端 (receiver)，异步时根本不要它。
     let needs = sync.then_some(result_rx);
