@@ -1,65 +1,86 @@
 //! 协程 · 上万次并发：和线程相比协程可以有上万次并发；进程>=线程>=协程。
 //!
+//!     cargo add tokio --features rt,time,sync
+//!     cargo add clap --features derive
+//!
 //! 上表：N 个 tokio 任务 (task) 或 N 个操作系统线程 (OS thread) 各睡 1 秒，量墙钟时间
-//! 和每个的内存。每一行在一个新启动的子进程（本程序加隐藏参数 `--role`）里量，
-//! 内核记下的峰值常驻内存 (VmHWM, peak RSS) 就只属于这一次测量：
+//! 和每个的内存。每一行在一个新启动的子进程（本程序再运行一次，加隐藏选项 `--role`）
+//! 里量，内核记下的峰值常驻内存 (VmHWM, peak RSS) 就只属于这一次测量：
 //! 每个的内存 = (峰值 − 开始前的常驻内存) / N，虚拟内存 (VmPeak) 同理。
 //! 任务只存 future 的状态和调度用的头部，几百字节；线程要预留一整段栈（默认 2 MiB
 //! 虚拟内存），而且它的内核栈等内核内存不算进 RSS，真实成本比表里还高。
 //! 下表：一个接一个地创建并等它结束，平均每个进程、线程、任务要多久。
 //! 只支持 Linux（读 /proc/self/status）；数字要用 release 构建来量。
-//! 试一试：小机器上用 `--max 100000`，只量到十万。
+//! 试一试 (try this)：小机器上用 `--max 100000`，只量到十万。
 
+use std::ffi::OsString;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use clap::Parser;
 use shared::time::secs;
 
 /// 例子的返回类型。
 type Res<T = ()> = Result<T, Box<dyn std::error::Error>>;
 
+/// 子进程做什么（隐藏选项 `--role` 的值）。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Role {
+    /// 创建 `--count` 个各睡 1 秒的 tokio 任务。
+    Tasks,
+    /// 创建 `--count` 个各睡 1 秒的线程。
+    Threads,
+    /// 什么也不做：量"创建并结束一个进程"。
+    Nothing,
+}
+
 /// 上表的行：(单位, 子进程的角色, 数量)。
-const ROWS: [(&str, &str, usize); 5] = [
-    ("任务", "tasks", 10_000),
-    ("任务", "tasks", 100_000),
-    ("任务", "tasks", 1_000_000),
-    ("线程", "threads", 1_000),
-    ("线程", "threads", 10_000),
+const ROWS: [(&str, Role, u64); 5] = [
+    ("任务", Role::Tasks, 10_000),
+    ("任务", Role::Tasks, 100_000),
+    ("任务", Role::Tasks, 1_000_000),
+    ("线程", Role::Threads, 1_000),
+    ("线程", Role::Threads, 10_000),
 ];
+
+/// 并发数的上限：表里最大的一行。
+const MOST: u64 = 1_000_000;
 
 #[derive(Debug, clap::Parser)]
 pub struct Opts {
-    /// 并发数最多到 N，小机器上用 (at most N at once)
-    #[arg(long, value_name = "N", default_value_t = 1_000_000, value_parser = positive)]
-    max: usize,
-    /// 子进程的角色：tasks、threads 或 nothing（内部使用）
-    #[arg(long, hide = true)]
-    role: Option<String>,
-    /// 子进程要创建几个（内部使用）
-    #[arg(long, hide = true, default_value_t = 1)]
-    count: usize,
+    /// 并发数最多到 N（1 到 1000000），小机器上用 (at most N at once)
+    #[arg(long, value_name = "N", default_value_t = MOST,
+          value_parser = clap::value_parser!(u64).range(1..=MOST))]
+    max: u64,
+    /// 子进程的角色（内部使用）
+    #[arg(long, hide = true, value_enum)]
+    role: Option<Role>,
+    /// 子进程要创建几个，1 到 1000000（内部使用）
+    #[arg(long, hide = true, default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..=MOST))]
+    count: u64,
+}
+
+pub fn main() -> Res {
+    run(Opts::parse())
 }
 
 /// 先量上表（并发数），再量下表（创建并结束一个的时间）。
-pub fn main() -> Res {
-    run(<Opts as clap::Parser>::parse())
-}
-
-pub fn run(args: Opts) -> Res {
-    if let Some(role) = args.role {
-        return child(&role, args.count);
+pub fn run(opts: Opts) -> Res {
+    if let Some(role) = opts.role {
+        return child(role, opts.count);
     }
     if cfg!(debug_assertions) {
         println!("注：这是调试构建 (debug build)，数字偏慢偏大；请用 release：");
         println!("    cargo run --release -p lesson-coroutines -- scale");
     }
-    concurrency(args.max)?;
+    concurrency(opts.max)?;
     println!();
     costs()
 }
 
 /// 上表：每一行在一个新的子进程里量，数量超过 `max` 的行压成 `max`。
-fn concurrency(max: usize) -> Res {
+fn concurrency(max: u64) -> Res {
     let one = secs(1.0).as_secs_f64();
     println!("每个单位睡 1 秒（缩放后 {one:.3} 秒），每行在一个新的子进程里量：");
     println!("单位       数量    墙钟时间    常驻内存/个    虚拟内存/个");
@@ -70,7 +91,7 @@ fn concurrency(max: usize) -> Res {
             continue;
         }
         done.push((role, count));
-        let [wall, rss, vm] = in_child(role, count)?;
+        let [wall, rss, vm] = in_child(unit, role, count)?;
         println!(
             "{unit} {count:>10} {wall:>9.3} 秒 {:>14} {:>14}",
             bytes(rss),
@@ -80,11 +101,22 @@ fn concurrency(max: usize) -> Res {
     Ok(())
 }
 
+/// 再运行一次本程序（参数照旧，加上 `--role`）：在课程的二进制里和复制走的程序里都对。
+fn again(role: Role, count: u64) -> Res<Command> {
+    let mut command = Command::new(std::env::current_exe()?);
+    let role = match role {
+        Role::Tasks => "tasks",
+        Role::Threads => "threads",
+        Role::Nothing => "nothing",
+    };
+    command.args(std::env::args_os().skip(1));
+    command.args(["--role", role, "--count", &count.to_string()].map(OsString::from));
+    Ok(command)
+}
+
 /// 启动子进程量一行，读回它打印的 [墙钟秒数, 每个的常驻内存, 每个的虚拟内存]。
-fn in_child(role: &str, count: usize) -> Res<[f64; 3]> {
-    let out = Command::new(std::env::current_exe()?)
-        .args(["scale", "--role", role, "--count", &count.to_string()])
-        .output()?;
+fn in_child(unit: &str, role: Role, count: u64) -> Res<[f64; 3]> {
+    let out = again(role, count)?.output()?;
     let text = String::from_utf8_lossy(&out.stdout);
     let numbers: Vec<f64> = text
         .split_whitespace()
@@ -93,18 +125,23 @@ fn in_child(role: &str, count: usize) -> Res<[f64; 3]> {
     match (out.status.success(), <[f64; 3]>::try_from(numbers)) {
         (true, Ok(row)) => Ok(row),
         _ => {
-            let why = String::from_utf8_lossy(&out.stderr);
-            let why = why.trim();
-            Err(format!("量 {count} 个 {role} 失败：{why}（试试小一点的 --max）").into())
+            // 子进程可能打印好几行（内存不够时还有回溯）：只取第一行。
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let why = stderr.lines().map(str::trim).find(|l| !l.is_empty());
+            let why = why
+                .unwrap_or("没有输出")
+                .trim_start_matches("错误 (error)：");
+            let status = out.status;
+            Err(
+                format!("量 {count} 个{unit}的子进程失败（{status}）：{why}；试试小一点的 --max")
+                    .into(),
+            )
         }
     }
 }
 
 /// 子进程：创建 `count` 个各睡 1 秒的任务或线程，全部结束后打印墙钟秒数和每个的内存。
-fn child(role: &str, count: usize) -> Res {
-    if role == "nothing" {
-        return Ok(()); // 量"创建并结束一个进程"用的空进程
-    }
+fn child(role: Role, count: u64) -> Res {
     let one_second = secs(1.0);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -112,9 +149,10 @@ fn child(role: &str, count: usize) -> Res {
     let (rss, size) = (kib("VmRSS")?, kib("VmSize")?);
     let start = Instant::now();
     match role {
+        Role::Nothing => return Ok(()), // 量"创建并结束一个进程"用的空进程
         // 每个任务从创建起睡 1 秒；留着句柄 (JoinHandle)，最后逐个等它们结束。
-        "tasks" => runtime.block_on(async {
-            let mut tasks = Vec::with_capacity(count);
+        Role::Tasks => runtime.block_on(async {
+            let mut tasks = Vec::new();
             for _ in 0..count {
                 tasks.push(tokio::spawn(tokio::time::sleep(one_second)));
             }
@@ -123,18 +161,19 @@ fn child(role: &str, count: usize) -> Res {
             }
             Res::Ok(())
         })?,
-        "threads" => {
-            let mut threads = Vec::with_capacity(count);
+        Role::Threads => {
+            let mut threads = Vec::new();
             for _ in 0..count {
-                threads.push(
-                    std::thread::Builder::new().spawn(move || std::thread::sleep(one_second))?,
-                );
+                // thread::spawn(f) 是同一个调用，只是操作系统拒绝时它会 panic；
+                // Builder::spawn 把拒绝变成一个错误。
+                let thread =
+                    std::thread::Builder::new().spawn(move || std::thread::sleep(one_second))?;
+                threads.push(thread);
             }
             for thread in threads {
                 thread.join().map_err(|_| "睡眠的线程 panic 了")?;
             }
         }
-        _ => return Err(format!("未知的角色 {role:?}").into()),
     }
     let wall = start.elapsed().as_secs_f64();
     let (hwm, peak) = (kib("VmHWM")?, kib("VmPeak")?);
@@ -146,15 +185,9 @@ fn child(role: &str, count: usize) -> Res {
 /// 下表：一个接一个地创建并等它结束，平均每个进程、线程、任务要多久。
 fn costs() -> Res {
     println!("创建并结束一个（一个接一个，取平均）：进程>=线程>=协程");
-    let exe = std::env::current_exe()?;
-    let process = average(20, || {
-        match Command::new(&exe)
-            .args(["scale", "--role", "nothing"])
-            .status()?
-        {
-            status if status.success() => Ok(()),
-            status => Err(format!("空的子进程失败：{status}").into()),
-        }
+    let process = average(20, || match again(Role::Nothing, 1)?.status()? {
+        status if status.success() => Ok(()),
+        status => Err(format!("空的子进程失败：{status}").into()),
     })?;
     let thread = average(1_000, || {
         let thread = std::thread::Builder::new().spawn(|| {})?;
@@ -184,14 +217,6 @@ fn costs() -> Res {
         times(process, task)
     );
     Ok(())
-}
-
-/// `--max` 的值：大于 0 的整数。
-fn positive(text: &str) -> Result<usize, String> {
-    match text.parse() {
-        Ok(n) if n > 0 => Ok(n),
-        _ => Err("需要一个大于 0 的整数 (a positive integer)".into()),
-    }
 }
 
 /// 本进程 /proc/self/status 里 `name` 一项的值，单位 KiB（如 `VmHWM` 是峰值常驻内存）。
