@@ -1,0 +1,104 @@
+//! 不怀好意的输入和环境 (issue 12)：每种情况都在几秒内结束，一行错误（或正常跑完），
+//! 退出码对，没有 panic 的文字。
+
+use std::io::Read;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use lesson_concepts::EXAMPLES;
+use shared_testing::lesson;
+
+const EXE: &str = env!("CARGO_BIN_EXE_lesson-concepts");
+const LIMIT: Duration = Duration::from_secs(20);
+
+/// 一种坏情况：参数、环境变量、期望的退出码。
+struct Case {
+    args: Vec<String>,
+    env: Vec<(&'static str, &'static str)>,
+    code: i32,
+}
+
+fn cases() -> Vec<Case> {
+    let mut out = Vec::new();
+    let bad = |args: &[&str], code| Case {
+        args: args.iter().map(|a| a.to_string()).collect(),
+        env: Vec::new(),
+        code,
+    };
+    for value in [
+        "1e300", "1e9", "0", "-1", "0.09", "10.1", "NaN", "inf", "abc", "",
+    ] {
+        out.push(bad(&["tasks-vs-cores", "--work", value], 2));
+    }
+    for value in ["18446744073709551615", "0", "11", "-1", "1.5"] {
+        out.push(bad(&["tasks-vs-cores", "--repeat", value], 2));
+    }
+    for value in ["0", "65", "1000000", "18446744073709551615", "-1"] {
+        out.push(bad(&["tasks-vs-cores", "--max-threads", value], 2));
+    }
+    for e in EXAMPLES {
+        out.push(bad(&[e.name, "--no-such-option"], 2));
+        for scale in ["5e-324", "1e20", "1e300", "1e12", "0", "-0.1", "x"] {
+            let mut case = bad(&[e.name], 2);
+            case.env.push(("LESSON_TIME_SCALE", scale));
+            out.push(case);
+        }
+        // 操作系统不给开线程：每个线程要 1 TiB 的栈，pthread_create 失败 (EAGAIN)。
+        let mut refused = bad(&[e.name], 1);
+        refused.env.push(("RUST_MIN_STACK", "1099511627776"));
+        out.push(refused);
+    }
+    out
+}
+
+#[test]
+fn every_bad_input_gets_one_line_and_the_right_exit_code() {
+    for case in cases() {
+        let mut cmd = lesson(EXE, &[]);
+        cmd.args(&case.args).envs(case.env.iter().copied());
+        let out = shared_testing::run(cmd, LIMIT);
+        let what = format!("{:?} {:?}", case.args, case.env);
+        assert_eq!(out.status.code(), Some(case.code), "{what}\n{out}");
+        assert_eq!(out.stderr.lines().count(), 1, "one line: {what}\n{out}");
+        assert!(out.stderr.starts_with("错误 (error)："), "{what}\n{out}");
+        assert!(!out.stderr.contains("panicked"), "{what}\n{out}");
+        assert!(
+            out.wall < Duration::from_secs(10),
+            "{what} took {:?}",
+            out.wall
+        );
+    }
+}
+
+/// `… | head -c 20`：读 20 个字节就关掉管道，程序安静地结束。
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    for e in EXAMPLES {
+        let mut child = lesson(EXE, &[e.name])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start");
+        let mut first = [0u8; 20];
+        let mut stdout = child.stdout.take().expect("piped");
+        stdout.read_exact(&mut first).expect("20 bytes");
+        drop(stdout);
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(start.elapsed() < LIMIT, "{} still running", e.name);
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .expect("piped")
+            .read_to_string(&mut err)
+            .expect("stderr");
+        assert!(!err.contains("panicked"), "{}: {err}", e.name);
+        assert!(err.is_empty(), "{} ({status}): {err}", e.name);
+    }
+}
