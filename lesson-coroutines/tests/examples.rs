@@ -13,25 +13,6 @@ fn example(args: &[&str], scale: f64) -> Output {
     run(cmd, Duration::from_secs(60)).success()
 }
 
-/// 以 `Hello` 开头的行，拆成 (`Hello world!` 或 `Hello again!`, 括号里的线程)。
-fn hellos(out: &Output) -> Vec<(&str, &str)> {
-    out.stdout
-        .lines()
-        .filter(|l| l.starts_with("Hello"))
-        .map(|l| {
-            let (head, thread) = l.split_once(" (").unwrap_or_else(|| panic!("{l}\n{out}"));
-            (
-                head,
-                thread.strip_suffix(')').unwrap_or_else(|| panic!("{l}")),
-            )
-        })
-        .collect()
-}
-
-fn heads(out: &Output) -> Vec<&str> {
-    hellos(out).into_iter().map(|(head, _)| head).collect()
-}
-
 /// 例子打印的 `总耗时: …秒.`，换算成文档里的秒（除以时间比例）。
 fn total_units(out: &Output, scale: f64) -> f64 {
     match all_secs(&out.stdout, "总耗时: ")[..] {
@@ -42,6 +23,30 @@ fn total_units(out: &Output, scale: f64) -> f64 {
 
 const W: &str = "Hello world!";
 const A: &str = "Hello again!";
+const SEPARATOR: [&str; 2] = ["", "—— 补充 (extra) ——"];
+
+/// 分隔行之前的行（文档里有的），必须有分隔行。
+fn document_part(out: &Output) -> Vec<&str> {
+    let lines = out.lines();
+    let at = lines
+        .windows(2)
+        .position(|w| w == SEPARATOR)
+        .unwrap_or_else(|| panic!("没有分隔行\n{out}"));
+    lines[..at].to_vec()
+}
+
+/// 文档的 `Hello … (线程)` 行：开头必须是 `heads`，括号里都是同一个线程（主线程）。
+fn assert_hello_lines(lines: &[&str], heads: &[&str], out: &Output) {
+    assert_eq!(lines.len(), heads.len(), "{out}");
+    let thread = lines[0]
+        .split_once(" (")
+        .map(|(_, t)| t)
+        .unwrap_or_default();
+    assert!(thread.contains(r#"name: Some("main")"#), "{out}");
+    for (line, head) in lines.iter().zip(heads) {
+        assert_eq!(*line, format!("{head} ({thread}"), "{out}");
+    }
+}
 
 #[test]
 fn hello_prints_the_two_lines() {
@@ -52,11 +57,7 @@ fn hello_prints_the_two_lines() {
 #[test]
 fn hello_many_runs_three_coroutines_on_one_thread() {
     let out = example(&["hello-many"], 0.05);
-    assert_eq!(out.lines().len(), 6, "{out}");
-    assert_eq!(heads(&out), [W, A, W, A, W, A], "{out}");
-    let threads: Vec<&str> = hellos(&out).into_iter().map(|(_, t)| t).collect();
-    assert!(threads.iter().all(|t| *t == threads[0]), "{out}");
-    assert!(threads[0].contains(r#"name: Some("main")"#), "{out}");
+    assert_hello_lines(&out.lines(), &[W, A, W, A, W, A], &out);
 }
 
 #[test]
@@ -65,7 +66,7 @@ fn blocking_and_wrapped_sleep_run_one_after_another() {
     for name in ["blocking-sleep", "wrapped-sleep"] {
         let out = example(&[name], scale);
         // 串行：每个 world 之后紧跟它自己的 again，一共至少 3 秒（缩放后）。
-        assert_eq!(heads(&out), [W, A, W, A, W, A], "{name}\n{out}");
+        assert_hello_lines(&document_part(&out), &[W, A, W, A, W, A], &out);
         assert!(total_units(&out, scale) >= 2.97, "{name}\n{out}");
     }
 }
@@ -76,7 +77,7 @@ fn async_sleep_overlaps_the_three_sleeps() {
     // 不随比例缩放，比例越大它占的份量越小。
     let scale = 0.4;
     let out = example(&["async-sleep"], scale);
-    assert_eq!(heads(&out), [W, W, W, A, A, A], "{out}");
+    assert_hello_lines(&document_part(&out), &[W, W, W, A, A, A], &out);
     let total = total_units(&out, scale);
     // 三个 1 秒的睡眠重叠：约 1 秒，远小于串行的 3 秒，也小于 2 秒。
     assert!((0.99..1.75).contains(&total), "total {total}\n{out}");
@@ -86,8 +87,14 @@ fn async_sleep_overlaps_the_three_sleeps() {
 fn semaphore_never_lets_a_third_coroutine_in() {
     let scale = 0.4; // 理由同上；两段睡眠各可能晚醒一次
     let out = example(&["semaphore"], scale);
-    let heads = heads(&out);
-    assert_eq!(heads.len(), 6, "{out}");
+    let lines = document_part(&out);
+    let heads: Vec<&str> = lines.iter().map(|l| &l[..W.len().min(l.len())]).collect();
+    // 文档的顺序。例外（见 semaphore.rs 的注释）：前两个协程的计时器落在相邻的两个毫秒
+    // 刻度上时（约百分之一），第一个先醒、第三个随即进来，中间变成 again、world、again。
+    let document = [W, W, A, A, W, A];
+    let early_third = [W, W, A, W, A, A];
+    assert!(heads == document || heads == early_third, "{out}");
+    assert_hello_lines(&lines, &heads, &out);
     // 每个协程在拿到许可之后打印 world，归还许可之前打印 again；单线程上打印的先后
     // 就是发生的先后，所以数 world 减 again 就是此刻里面有几个。
     let mut inside = 0;
@@ -98,9 +105,6 @@ fn semaphore_never_lets_a_third_coroutine_in() {
         most = most.max(inside);
     }
     assert_eq!(most, 2, "最多两个同时在里面，而且确实有两个同时在\n{out}");
-    assert_eq!(inside, 0, "{out}");
-    assert_eq!(heads[..2], [W, W], "{out}");
-    assert_eq!(heads[5], A, "{out}");
     let total = total_units(&out, scale);
     // 约 2 秒：不是三个一起的 1 秒，也远不到一个接一个的 3 秒。
     assert!((1.98..2.9).contains(&total), "total {total}\n{out}");
@@ -116,13 +120,19 @@ fn lazy_future_runs_only_when_awaited_or_spawned() {
             "现在 .await 它：",
             W,
             A,
-            "tokio::spawn(hello()) 交出一个任务，我们不 await 它。",
+            "tokio::spawn(hello()) 把它排成任务：我们还没交出执行权，它还没运行。",
             W,
             A,
-            "交出执行权之后，任务已经运行完了吗？true",
+            "await 它的句柄 (JoinHandle)：任务运行完了。",
         ],
         "{out}"
     );
+}
+
+#[test]
+fn no_lock_counts_every_increment() {
+    let out = example(&["no-lock"], 0.05);
+    assert_eq!(out.lines(), ["三个协程各加 100 次，计数器 = 300"], "{out}");
 }
 
 /// `--timeline` 图里每个任务一行：`hello 1 │▒▒▒   │` → 格子里的字符。
@@ -178,6 +188,9 @@ fn timelines_show_serial_and_overlapping_sleeps() {
     );
     assert!(rows[2][..first_sleep(&rows[2])].contains(&'·'), "{out}");
     assert!(first_sleep(&rows[2]) > width * 2 / 5, "{out}");
+    // 两个两个地进：没有哪一小段时间三个都在里面睡（交界处留一格）。
+    assert!(columns_with_sleepers(&rows, 3) <= 1, "{out}");
+    assert!(columns_with_sleepers(&rows, 2) > width * 2 / 5, "{out}");
 
     let out = example(&["hello-many", "--timeline"], 0.05);
     timeline_rows(&out);
