@@ -1,8 +1,12 @@
 //! 协程程序 · `await asyncio.sleep(1)`：真正的并发。
 //!
+//! 复制到自己的项目时再加上：
+//!
+//! ```text
 //!     cargo add tokio --features rt,time,sync
 //!     cargo add futures --no-default-features --features alloc
 //!     cargo add tracing --no-default-features --features std
+//! ```
 //!
 //! `tokio::time::sleep` 返回一个 future：`.await` 它时，时间未到，当前协程就暂停，把线程
 //! 交还运行时去推进别的协程；计时器 (timer) 到点后再叫醒它。

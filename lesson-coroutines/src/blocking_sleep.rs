@@ -1,8 +1,12 @@
 //! 协程程序 · 协程里的 `time.sleep(1)`：阻塞的睡眠让三个协程串行。
 //!
+//! 复制到自己的项目时再加上：
+//!
+//! ```text
 //!     cargo add tokio --features rt,time,sync
 //!     cargo add futures --no-default-features --features alloc
 //!     cargo add tracing --no-default-features --features std
+//! ```
 //!
 //! `std::thread::sleep` 让整个线程停下。运行时只有这一个线程，睡眠期间它没法切到别的
 //! 协程：`hello()` 里没有 `.await`，第一次被推进就连睡带打印跑完，下一个才开始。

@@ -1,6 +1,10 @@
 //! 协程程序 · 单协程：`loop.run_until_complete(hello())`。
 //!
+//! 复制到自己的项目时再加上：
+//!
+//! ```text
 //!     cargo add tokio --features rt,time,sync
+//! ```
 //!
 //! `async fn` 就是协程函数 (coroutine function)；tokio 的运行时 (runtime) 相当于事件循环
 //! (event loop)。这里手动建一个只用当前线程的运行时，再用 `block_on` 跑完一个 future，

@@ -1,8 +1,12 @@
 //! 协程程序 · 三个协程：`loop.run_until_complete(asyncio.wait(tasks))`。
 //!
+//! 复制到自己的项目时再加上：
+//!
+//! ```text
 //!     cargo add tokio --features rt,time,sync
 //!     cargo add futures --no-default-features --features alloc
 //!     cargo add tracing --no-default-features --features std
+//! ```
 //!
 //! `futures::future::join_all` 把三个 future 合成一个，每次被推进 (poll) 时依次推进
 //! 还没完成的每一个，对应 `asyncio.wait`。运行时只有当前这一个线程，六行都由它打印。

@@ -1,6 +1,10 @@
 //! asyncio模块 · 协程对象：调用 `async fn` 只得到一个 future，什么也不执行。
 //!
+//! 复制到自己的项目时再加上：
+//!
+//! ```text
 //!     cargo add tokio --features rt,time,sync
+//! ```
 //!
 //! 和 Python 调用协程函数只返回协程对象一样，Rust 的 future 是惰性的 (lazy)：不
 //! `.await` 它、也不交给运行时，函数体一行也不会跑。丢掉不用时，Python 到运行时才警告

@@ -1,7 +1,11 @@
 //! 协程 · 上万次并发：和线程相比协程可以有上万次并发；进程>=线程>=协程。
 //!
+//! 复制到自己的项目时再加上：
+//!
+//! ```text
 //!     cargo add tokio --features rt,time,sync
 //!     cargo add clap --features derive
+//! ```
 //!
 //! 上表：N 个 tokio 任务 (task) 或 N 个操作系统线程 (OS thread) 各睡 1 秒，量墙钟时间
 //! 和每个的内存。每一行在一个新启动的子进程（本程序再运行一次，加隐藏选项 `--role`）

@@ -1,12 +1,21 @@
 //! 高并发限制：`asyncio.Semaphore(2)`，同时最多两个协程在里面。
 //!
+//! 复制到自己的项目时再加上：
+//!
+//! ```text
 //!     cargo add tokio --features rt,time,sync
 //!     cargo add futures --no-default-features --features alloc
 //!     cargo add tracing --no-default-features --features std
+//! ```
 //!
 //! `tokio::sync::Semaphore` 有两个许可 (permit)。`acquire().await` 拿不到许可时协程暂停
 //! 等待，不占线程；许可 (`SemaphorePermit`) 被丢弃 (drop) 时自动归还，相当于离开
 //! `async with`。两个先进去，第三个等一个出来才进去，一共约 2 秒。
+//! 前两行（两个 world）和最后一行（again）的位置是必然的：第三个在第一轮推进里就拿不到
+//! 许可。中间三行按文档是 again、again、world，这要前两个协程同一刻醒来；它们的睡眠
+//! 相差几微秒开始，tokio 的计时器按毫秒走，偶尔（约百分之一）两个落在相邻的两个毫秒上，
+//! 第一个先醒、归还许可，第三个马上进来：again、world、again。信号量允许这样，
+//! Python 的 asyncio 也一样。
 
 use std::time::Instant;
 

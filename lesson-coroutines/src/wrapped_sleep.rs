@@ -1,8 +1,12 @@
 //! 协程程序 · `await time.sleep(1)`：先被拒绝，再包进 `async fn`，仍然串行。
 //!
+//! 复制到自己的项目时再加上：
+//!
+//! ```text
 //!     cargo add tokio --features rt,time,sync
 //!     cargo add futures --no-default-features --features alloc
 //!     cargo add tracing --no-default-features --features std
+//! ```
 //!
 //! Python 运行到这里才报 TypeError；Rust 在编译时就拒绝 `.await` 一个不是 future 的值
 //! （大意：error[E0277]: `()` is not a future）：
