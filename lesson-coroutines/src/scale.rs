@@ -75,8 +75,7 @@ pub fn run(opts: Opts) -> Res {
         return child(role, opts.count);
     }
     if cfg!(debug_assertions) {
-        println!("注：这是调试构建 (debug build)，数字偏慢偏大；请用 release：");
-        println!("    cargo run --release -p lesson-coroutines -- scale");
+        println!("注：这是调试构建 (debug build)，数字偏慢偏大；请加 --release 运行。");
     }
     concurrency(opts.max)?;
     println!();
