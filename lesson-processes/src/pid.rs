@@ -4,7 +4,7 @@
 //! 所以 PID 每次都可能不同。
 
 /// 打印主进程自己的 PID。
-pub fn run() -> shared::Result {
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("我是主进程，PID是{}", std::process::id());
     Ok(())
 }

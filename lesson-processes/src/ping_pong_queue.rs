@@ -1,85 +1,69 @@
 //! 文档「进程通信」的 Queue 版本：两个进程轮流从队列里取计数，合起来正好 50 个词。
 //!
-//! 队列见 [`crate::queue`]。谁拿到计数谁打印一个词，加一后放回；取到 50 的进程结束，
-//! 另一个还在 `get` 里等，所以主进程看到第一个子进程结束后放入 50，让它也结束。
-//! 文档用 `while p1.is_alive() and p2.is_alive(): pass` 空转等待，白白占满一个核；
-//! 这里每个子进程交给一个线程去 join，主线程阻塞在 channel 上，谁先结束谁先报到。
-//! 试一试：`-- ping-pong-queue --crash`，Ping 拿着计数崩溃，游戏结束并说明原因。
+//! 谁拿到计数谁打印一个词，加一后放回；取到 50 的进程结束。另一个这时还在 `get` 里等，
+//! 所以主进程看到第一个子进程结束后放入 50，让它也结束。队列把值交给等得最久的那个
+//! （先来先得），所以两个进程都在等时，它们一人一次轮流拿到计数。
+//! 文档用 `while p1.is_alive() and p2.is_alive(): pass` 空转，白白占满一个核；这里每圈睡
+//! 1 毫秒。一个子进程死了（试一试：另开终端 `kill -9` 它），它手里可能正拿着计数，
+//! 另一个就一直等下去——主进程照样放入 50 让它结束，然后报告谁怎样死的。
+//!
+//! `Queue` 在 shared/src/process.rs：ipc-channel 的接收端只能有一个主人，`multiprocessing.Queue`
+//! 却让好几个进程 `get`，所以队列的内容放在主进程的一个经纪人 (broker) 线程里。
+//! 复制到自己的项目时把 shared/ 文件夹一起复制。
 
-use std::io::Write;
+use std::io::{self, Write};
+use std::thread;
+use std::time::Duration;
 
-use clap::Parser;
-use shared::timeline::{Kind, span};
-
-use crate::child::{Boot, Child, describe};
-use crate::queue::Queue;
-
-/// 子进程收到的参数：要打印的词、队列、第几次拿到计数时崩溃（试一试用）。
-type Args = (String, Queue<u32>, Option<u32>);
+use shared::process::{self, Process, Queue};
+use shared::time::secs;
 
 /// 子进程里运行的函数，即文档的 `sub_task(content, queue)`。
-pub fn sub_task(boot: Boot) -> shared::Result {
-    let parent = boot.connect::<Args, ()>()?;
-    let (content, queue, crash_at) = parent.recv()?;
-    let get = || span(&content, Kind::Waiting, || queue.get());
-    let mut counter = get()?;
-    let mut turns = 0;
+fn sub_task(content: String, queue: Queue<u32>) -> Result<(), process::Error> {
+    let mut counter = queue.get()?;
     while counter < 50 {
-        turns += 1;
-        if crash_at == Some(turns) {
-            crate::child::crash(); // 拿着计数崩溃：没有人会把它放回队列
-        }
-        span(&content, Kind::Running, || {
-            print!("{content}");
-            std::io::stdout().flush()
-        })?;
+        print!("{content}");
+        io::stdout().flush()?;
         counter += 1;
         queue.put(counter)?;
-        span(&content, Kind::Sleeping, || shared::time::sleep_secs(0.01));
-        counter = get()?;
+        thread::sleep(secs(0.01));
+        counter = queue.get()?;
     }
     Ok(())
 }
 
-#[derive(Debug, Parser)]
-struct Opts {
-    /// 让 Ping 的进程第 10 次拿到计数时崩溃 (crash while holding the counter)
-    #[arg(long)]
-    crash: bool,
-}
-
-/// 主进程：建队列、放入 0、启动两个子进程，等第一个结束后放入 50。
-pub fn run(args: &[String]) -> shared::Result {
-    let opts: Opts = shared::cli::parse_args("ping-pong-queue", args)?;
-    let (queue, broker) = Queue::new()?;
+/// 主进程：建队列、放入 0、启动两个子进程，等其中一个结束后放入 50。
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
+    process::init()?; // Rust 的 `if __name__ == '__main__':`
+    let queue = Queue::new()?;
     queue.put(0)?;
-    // 像文档的 p1.start()、p2.start()：两个子进程先一起启动，再分别发参数（`send` 要等
-    // 对方连上）。先等 Ping 连上再启动 Pong 的话，忙碌的机器上 Pong 可能赶不上游戏。
-    let role = "ping-pong-queue.sub_task";
-    let crash_at = opts.crash.then_some(10); // 只有 Ping 会崩溃
-    let p1 = (Child::<Args, ()>::spawn(role)?, "Ping", crash_at);
-    let p2 = (Child::<Args, ()>::spawn(role)?, "Pong", None);
-    let (ended_tx, ended) = crossbeam_channel::unbounded();
-    for (mut p, content, crash_at) in [p1, p2] {
-        p.send((content.to_owned(), queue.clone(), crash_at))?;
-        let ended_tx = ended_tx.clone();
-        std::thread::spawn(move || ended_tx.send((content, p.join())));
+    let mut p1 = Process::spawn(sub_task, ("Ping".to_owned(), queue.clone()))?;
+    let mut p2 = Process::spawn(sub_task, ("Pong".to_owned(), queue.clone()))?;
+    while p1.is_alive() && p2.is_alive() {
+        thread::sleep(Duration::from_millis(1));
     }
-    let first = span("主进程", Kind::Waiting, || ended.recv())?;
     queue.put(50)?;
-    let second = span("主进程", Kind::Waiting, || ended.recv())?;
-    drop(queue);
-    broker.join().expect("经纪人线程不会 panic");
+    let results = [("Ping", p1.join()), ("Pong", p2.join())];
     println!();
-    for (content, status) in [first, second] {
-        let status = status?;
-        if !status.success() {
-            return Err(format!(
-                "{content} 的进程拿着计数异常结束（{}），主进程放入 50 让另一个也结束了",
-                describe(status)
-            )
-            .into());
+    for (content, result) in results {
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(format!("{content} 的子进程出错：{e}").into()),
+            Err(e) => {
+                return Err(format!(
+                    "{content} 的{e}；它死时计数可能正在它手里，所以总数可能不到 50，另一个由主进程放入的 50 结束"
+                )
+                .into());
+            }
         }
+    }
+
+    println!();
+    println!("—— 补充 (extra) ——");
+    // 文档的提示：`get` 默认一直等；`get_timeout` 只等一会儿（Python 的 `get(timeout=…)`）。
+    match queue.get_timeout(secs(0.1))? {
+        None => println!("队列空了：get_timeout 等了 0.1 秒，返回 None（Python 抛出 queue.Empty）"),
+        Some(n) => println!("队列里还剩 {n}"),
     }
     Ok(())
 }

@@ -1,74 +1,87 @@
 //! 文档「进程池」：`ProcessPoolExecutor(max_workers=4)` 同时下载三个文件。
 //!
-//! 池里的 4 个工作进程一开始就启动好（见 [`crate::process_pool`]），任务交给空闲的那个；
-//! 三个下载同时进行，总耗时约等于最长的那个，而不是三个之和。
-//! 下载的三行由工作进程自己打印；`with` 块结束即池被丢弃：等所有任务做完、工作进程退出。
+//! 池里的 4 个工作进程一开始就启动好，任务交给空闲的那个；三个下载同时进行，总耗时约等于
+//! 最长的那个，而不是三个之和。下载的三行由工作进程自己打印。`with` 块结束就是池被丢弃
+//! (Drop)：等所有任务做完、工作进程退出。和 Python 一样，交给池的是函数名和参数元组：
+//! 它们跨进程传过去（函数按它在程序里的位置，参数经 serde 序列化），所以不能是捕获了变量
+//! 的闭包。一个工作进程崩溃，只有它手上的任务失败，`result()` 说明原因，其余照常。
 //! 试一试：`-- pool --jobs 8` 看 8 个任务怎样轮流用这 4 个进程；`--crash` 让一个工作进程崩溃。
 //!
-//! 任务不能是闭包：它没法序列化，`new` 的约束不满足（`Box<dyn Fn() + Send>: Serialize`）：
+//! 复制到自己的项目时把 shared/ 文件夹一起复制，再加上：
 //!
-//! ```compile_fail,E0599
-//! use lesson_processes::process_pool::ProcessPool;
-//! let _ = ProcessPool::<Box<dyn Fn() + Send>, ()>::new("pool.worker", 4);
+//! ```text
+//!     cargo add clap --features derive
 //! ```
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use clap::Parser;
-use serde::{Deserialize, Serialize};
-use shared::download::{FILENAMES, PROCESS_DECIMALS, download};
+use shared::download::{FILENAMES, PROCESS_DECIMALS};
+use shared::process::{self, ProcessPool};
 use shared::stopwatch::Stopwatch;
-use shared::timeline::{Kind, span};
 
-use crate::child::Boot;
-use crate::process_pool::{ProcessPool, serve};
-
-/// 发给工作进程的任务：一个可以序列化的值，而不是函数。
-#[derive(Debug, Serialize, Deserialize)]
-pub enum Job {
-    /// 即 `pool.submit(download, filename=...)`。
-    Download(String),
-    /// 让工作进程崩溃（试一试用）。
-    Crash,
-}
-
-/// 工作进程：做任务，把下载耗时发回去。
-pub fn worker(boot: Boot) -> shared::Result {
-    serve(boot, |job| match job {
-        Job::Download(filename) => download(&filename, PROCESS_DECIMALS),
-        Job::Crash => crate::child::crash(),
-    })
-}
-
+/// 选项。
 #[derive(Debug, Parser)]
-struct Opts {
-    /// 提交几个下载任务，轮流用文档的三个文件名 (number of downloads)
-    #[arg(long, default_value_t = FILENAMES.len())]
-    jobs: usize,
+pub struct Opts {
+    /// 提交几个下载任务，轮流用文档的三个文件名，1 到 64 (number of downloads)
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub jobs: u32,
     /// 再提交一个让工作进程崩溃的任务 (a job that crashes its worker)
     #[arg(long)]
-    crash: bool,
+    pub crash: bool,
 }
 
-/// 主进程：建池、提交下载、等池结束、打印总耗时。
-pub fn run(args: &[String]) -> shared::Result {
-    let opts: Opts = shared::cli::parse_args("pool", args)?;
-    let pool = ProcessPool::<Job, Duration>::new("pool.worker", 4)?;
-    let start = Stopwatch::start();
-    let mut pending = Vec::new();
-    if opts.crash {
-        pending.push(pool.submit(Job::Crash)?);
+/// 文档的 `download(filename)`，在工作进程里运行；返回耗时和做这件事的进程的 PID。
+fn download(filename: String) -> (Duration, u32) {
+    let took = shared::download::download(&filename, PROCESS_DECIMALS);
+    (took, std::process::id())
+}
+
+/// 让工作进程崩溃（SIGABRT）。
+fn crash() {
+    std::process::abort();
+}
+
+/// 先 `init`，再解析选项（子进程的命令行是隐藏参数，不给 clap 看）。
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
+    process::init()?; // Rust 的 `if __name__ == '__main__':`
+    run(Opts::parse())
+}
+
+/// 建池、提交下载、等池结束、打印总耗时。
+pub fn run(opts: Opts) -> Result<(), Box<dyn std::error::Error>> {
+    let (mut downloads, mut crashed) = (Vec::new(), None);
+    let start;
+    {
+        let pool = ProcessPool::new(4)?; // with ProcessPoolExecutor(max_workers=4) as pool:
+        start = Stopwatch::start();
+        if opts.crash {
+            crashed = Some(pool.submit(crash, ())?);
+        }
+        for filename in FILENAMES.iter().cycle().take(opts.jobs as usize) {
+            downloads.push(pool.submit(download, (filename.to_string(),))?);
+        }
+    } // with 块结束：池被丢弃，等所有任务做完、工作进程退出
+    start.print_total(PROCESS_DECIMALS);
+
+    println!();
+    println!("—— 补充 (extra) ——");
+    let mut workers = BTreeSet::new();
+    for handle in downloads {
+        let (_took, pid) = handle.result()?; // 即 `future.result()`
+        workers.insert(pid);
     }
-    for filename in FILENAMES.iter().cycle().take(opts.jobs) {
-        pending.push(pool.submit(Job::Download(filename.to_string()))?);
-    }
-    // `with` 块结束：等所有任务做完、工作进程退出。
-    span("主进程", Kind::Waiting, || drop(pool));
-    for result in pending {
-        if let Err(e) = result.wait() {
-            println!("任务失败：{e}");
+    println!(
+        "{} 个下载由 {} 个工作进程完成（池里一共 4 个，进程被复用）：PID {workers:?}",
+        opts.jobs,
+        workers.len()
+    );
+    if let Some(handle) = crashed {
+        match handle.result() {
+            Ok(()) => println!("让工作进程崩溃的任务竟然成功了"),
+            Err(e) => println!("让工作进程崩溃的任务失败了：{e}"),
         }
     }
-    start.print_total(PROCESS_DECIMALS);
     Ok(())
 }

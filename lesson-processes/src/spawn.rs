@@ -1,23 +1,26 @@
 //! 文档「多进程」：`Process(target=coding).start()` 启动一个子进程，它打印自己的 PID。
 //!
-//! Rust 的子进程是本程序再启动一次、扮演角色 `spawn.coding`（见 [`crate::child`]）。
-//! 和 Python 不同：Python 在主进程退出前会替你等 (join) 子进程；`std::process::Child`
-//! 被丢弃时既不等也不杀，本课的 [`Child`] 被丢弃时则杀掉子进程（免得留下孤儿进程）。
-//! 所以这里明确地 `join`——不等的话，那两行也许来不及打印。
+//! Rust 没有 `fork` 式的 `multiprocessing`：`Process::spawn` 把本程序再启动一次，
+//! 子进程的 `main` 第一行 `init()` 认出自己是子进程，运行 `coding`，然后退出——这就是
+//! Python 的 `if __name__ == '__main__':`。少了这一行，`spawn` 会返回错误。
+//! Python 退出前会替你等 (join) 子进程；Rust 不会（`Process` 被丢弃时结束子进程），
+//! 所以这里明确 `join`。
+//!
+//! 复制到自己的项目时把 shared/ 文件夹一起复制（`shared::process` 就是
+//! shared/src/process.rs 这一个文件）。
 
-use crate::child::{Boot, Child};
+use shared::process::{self, Process};
 
 /// 子进程里运行的函数，即文档的 `coding()`。
-pub fn coding(boot: Boot) -> shared::Result {
-    let _parent = boot.connect::<(), ()>()?;
+fn coding() {
     println!("开始写代码，PID是{}", std::process::id());
     println!("休息一会儿，PID是{}", std::process::id());
-    Ok(())
 }
 
 /// 启动子进程并等它结束。
-pub fn run() -> shared::Result {
-    let p1 = Child::<(), ()>::spawn("spawn.coding")?;
+pub fn main() -> Result<(), Box<dyn std::error::Error>> {
+    process::init()?; // Rust 的 `if __name__ == '__main__':`，子进程运行完 coding 就在这里退出
+    let p1 = Process::spawn(coding, ())?; // 参数的元组：没有参数就是 ()
     p1.join()?;
     Ok(())
 }

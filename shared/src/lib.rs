@@ -10,10 +10,12 @@
 //! | [`download`] | 文档的假下载 `download(filename)`：睡 3~6 秒 | 真正的下载 |
 //! | [`stopwatch`] | 秒表和 `总耗时: …秒.` 这一行 | `Instant::now()` 和 `elapsed()` |
 //! | [`threads`] | 本进程的线程数，对应 `threading.activeCount()` | 同样读 `/proc/self/status` |
+//! | [`process`] | 子进程 `Process`、跨进程队列 `Queue`、进程池 `ProcessPool`（`process` 特性，默认开） | procspawn 之类的 crate，见模块说明 |
 //! | [`chart`] | 时间线 (timeline)：从内核读出每个线程何时运行、睡眠、等待，画成文字图 | 不需要 |
 //!
 //! 课程的二进制另外用 `cli` 特性 (feature) 里的命令行；复制走的例子用不到它，
-//! 所以它默认关着，`shared` 这时只依赖 `fastrand`。
+//! 所以它默认关着。默认开着的只有 `process` 特性（子进程要用 ipc-channel、serde、libc）；
+//! 不用进程的项目可以写 `default-features = false`，`shared` 这时只依赖 `fastrand`。
 //!
 //! 为什么放在一个 crate 里：学习者复制例子时，把 `shared/` 文件夹一起复制到项目旁边，
 //! 在 `Cargo.toml` 里写一行 `shared = { path = "shared" }` 就能编译。
@@ -22,6 +24,8 @@ pub mod chart;
 #[cfg(feature = "cli")]
 pub mod cli;
 pub mod download;
+#[cfg(feature = "process")]
+pub mod process;
 pub mod stopwatch;
 pub mod threads;
 pub mod time;
