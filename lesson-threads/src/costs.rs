@@ -13,7 +13,7 @@
 
 use std::hint::black_box;
 use std::io;
-use std::thread::{self, JoinHandle};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
@@ -101,12 +101,8 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("每个任务的开销 (per-job cost)，每种做法 {JOBS} 个空任务（{build}）：");
     let width = rows.iter().map(|r| display_width(r.0)).max().unwrap_or(0);
     let line = |what: &str, median: &str, mean: &str| {
-        println!(
-            "{}  {}  {}",
-            left(what, width),
-            right(median, 10),
-            right(mean, 10)
-        );
+        let (a, b, c) = (pad(what, width), pad(median, 10), pad(mean, 10));
+        println!("{what}{a}  {b}{median}  {c}{mean}");
     };
     line("做法", "中位数", "平均");
     for (what, (median, mean)) in rows {
@@ -119,54 +115,32 @@ fn micros(d: Duration) -> String {
     format!("{:.1} µs", d.as_secs_f64() * 1e6)
 }
 
-/// 按终端列宽（汉字占两列）补空格：`left` 左对齐，`right` 右对齐。
-fn left(s: &str, width: usize) -> String {
-    format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
-}
-
-fn right(s: &str, width: usize) -> String {
-    format!("{}{s}", " ".repeat(width.saturating_sub(display_width(s))))
+/// 补到 `width` 列的空格（终端里汉字占两列）。
+fn pad(s: &str, width: usize) -> String {
+    " ".repeat(width.saturating_sub(display_width(s)))
 }
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
-/// 最小的线程池：几个工作线程从同一个通道里取任务，做完再取下一个。
+/// 最小的线程池：几个工作线程从同一个通道里取任务，做完再取下一个。池被丢弃时
+/// 发送端跟着丢掉，通道关闭，工作线程取完剩下的任务就自己退出。
 #[derive(Debug)]
-struct Pool {
-    jobs: Option<Sender<Job>>,
-    workers: Vec<JoinHandle<()>>,
-}
+struct Pool(Sender<Job>);
 
 impl Pool {
     fn new(workers: usize) -> io::Result<Self> {
         let (jobs, queue) = unbounded::<Job>();
-        let workers = (0..workers)
-            .map(|_| {
-                let queue = queue.clone();
-                thread::Builder::new().spawn(move || queue.into_iter().for_each(|job| job()))
-            })
-            .collect::<io::Result<_>>()?;
-        Ok(Pool {
-            jobs: Some(jobs),
-            workers,
-        })
+        for _ in 0..workers {
+            let queue = queue.clone();
+            thread::Builder::new().spawn(move || queue.into_iter().for_each(|job| job()))?;
+        }
+        Ok(Pool(jobs))
     }
 
     /// 提交一个任务；从返回的通道里 `recv()` 取结果（任务 panic 了则是 `Err`）。
     fn submit<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Receiver<T> {
         let (tx, rx) = bounded(1);
-        if let Some(jobs) = &self.jobs {
-            let _ = jobs.send(Box::new(move || drop(tx.send(f()))));
-        }
+        let _ = self.0.send(Box::new(move || drop(tx.send(f()))));
         rx
-    }
-}
-
-impl Drop for Pool {
-    fn drop(&mut self) {
-        drop(self.jobs.take()); // 关闭通道：工作线程取完任务就退出
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
     }
 }
