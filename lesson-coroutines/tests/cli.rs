@@ -10,7 +10,6 @@ fn the_command_line_keeps_its_contract() {
 }
 
 #[test]
-#[ignore = "README 的协程表还用旧标题（协程程序 ×2、带反引号的标题）；负责 README 的人改表之后去掉这行"]
 fn every_readme_title_names_one_example() {
     let titles =
         shared_testing::readme_titles(include_str!("../../README.md"), "lesson-coroutines");
