@@ -54,10 +54,8 @@ fn every_readme_title_resolves_to_its_example() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
-/// 每个例子在 README 里都有一行。README 由负责人改写，新例子 thread-panic 的一行加上之前
-/// 这个测试会失败，所以暂时 ignore（`cargo test -- --ignored` 可以单独运行它）。
+/// 每个例子在 README 里都有一行。
 #[test]
-#[ignore = "README 还没有 thread-panic 这一行（等负责人改写 README）"]
 fn every_example_has_a_readme_row() {
     let lesson = &lesson_threads::LESSON;
     let rows = readme_rows(include_str!("../../README.md"));
