@@ -94,7 +94,7 @@ fn many_cores_many_tasks_shows_all_three_and_says_who_waits() {
     let out = run(&["many-cores-many-tasks"], "0.2");
     let chart = &charts(&out.stdout)[0];
     for task in FEAST {
-        assert!(!chart.cpus(task).is_empty(), "{task} ran\n{out}");
+        assert!(!chart.active(task).is_empty(), "{task} ran\n{out}");
     }
     for task in FEAST {
         assert!(
@@ -289,7 +289,7 @@ fn tasks_vs_cores_tops_out_at_the_core_count_or_says_busy() {
     let chart = &charts(&out.stdout)[0];
     for i in 1..=(cores + 1).min(2 * cores) {
         assert!(
-            !chart.cpus(&format!("线程{i}")).is_empty(),
+            !chart.active(&format!("线程{i}")).is_empty(),
             "线程{i}\n{out}"
         );
     }
