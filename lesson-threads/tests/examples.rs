@@ -494,15 +494,25 @@ fn pool_downloads_concurrently_and_reuses_its_threads() {
     assert_eq!(distinct.len(), reuse, "{out}");
     assert!(reuse <= 4, "{out}");
     assert!(names.iter().all(|n| n.starts_with("pool-")), "{out}");
-    // 时间线：主线程和名叫 pool-0…pool-3 的工作线程，没有别的线程；三个下载在睡眠。
+    // 时间线：主线程和名叫 pool-0…pool-3 的工作线程，三个下载在睡眠。一个刚创建、还没
+    // 轮到 CPU 的线程还没来得及给自己起名（std 在新线程里设名字），在机器很忙时会短暂地
+    // 以"线程 N"出现，所以也允许这样的行。
     let rows = timeline(&out);
-    let workers = ["pool-0", "pool-1", "pool-2", "pool-3"];
     assert_eq!(rows[0].0, "主线程", "{out}");
+    let worker = |n: &str| {
+        n.strip_prefix("pool-")
+            .is_some_and(|i| ["0", "1", "2", "3"].contains(&i))
+    };
     assert!(
-        rows[1..].iter().all(|(n, _)| workers.contains(&n.as_str())),
+        rows[1..]
+            .iter()
+            .all(|(n, _)| worker(n) || n.starts_with("线程 ")),
         "{out}"
     );
-    let sleeping = rows[1..].iter().filter(|(_, c)| c.contains(&'▒')).count();
+    let sleeping = rows
+        .iter()
+        .filter(|(n, c)| worker(n) && c.contains(&'▒'))
+        .count();
     assert!(sleeping >= 3, "{out}");
 }
 
