@@ -6,31 +6,37 @@
 
 use std::io::{self, Write};
 use std::thread;
+use std::time::Instant;
 
 use shared::time::secs;
 
-/// 和非守护线程的例子一样一直打印，直到进程结束。
-fn display(content: &str) -> io::Result<()> {
-    loop {
+/// 和非守护线程的例子一样一直打印（每 0.1 秒一次），直到进程结束。
+///
+/// 每次睡到"第 k 拍"的时刻，而不是每次睡 0.1 秒：误差不会一拍拍累积。拍子落在
+/// 0.05、0.15……4.95 秒，和主线程第 5 秒醒来错开半拍，所以每次都是 50 个 Ping、50 个 Pong。
+fn display(content: &str, start: Instant) -> io::Result<()> {
+    for k in 0u64.. {
+        let tick = start + secs(0.05 + 0.1 * k as f64);
+        thread::sleep(tick.saturating_duration_since(Instant::now()));
         let mut out = io::stdout().lock();
         write!(out, "{content}")?;
         out.flush()?;
-        drop(out); // 睡眠前放开 stdout 的锁
-        thread::sleep(secs(0.1));
     }
+    Ok(())
 }
 
 /// 启动 Ping 和 Pong 两个线程，不 join；主线程睡 5 秒后返回，进程随之退出。
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     // `thread::spawn(f)` 是同一个调用，但操作系统不让开线程时会 panic；
     // `Builder::spawn(f)?` 把这种拒绝变成一个错误。名字是时间线上的行名（最多 15 字节）。
+    let start = Instant::now();
     thread::Builder::new()
         .name("Ping".into())
-        .spawn(|| display("Ping"))?;
+        .spawn(move || display("Ping", start))?;
     thread::Builder::new()
         .name("Pong".into())
-        .spawn(|| display("Pong"))?;
-    thread::sleep(secs(5.0));
+        .spawn(move || display("Pong", start))?;
+    thread::sleep((start + secs(5.0)).saturating_duration_since(Instant::now()));
     Ok(())
 }
 // 试一试 (try this)：把 `secs(5.0)` 改成 `secs(1.0)`，Ping/Pong 只打印约十个就随进程消失了。
