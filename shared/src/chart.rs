@@ -5,8 +5,9 @@
 //!
 //! 数据从哪里来：例子的代码里没有任何记录时间线的调用。[`Sampler`] 在旁边开一个线程，
 //! 每隔约 1 毫秒向 Linux 内核问一次本进程（和它的子进程）的每个线程在做什么：
-//! - `/proc/<pid>/task/<tid>/schedstat` 的第一个数是线程累计在 CPU 上运行的纳秒数，
-//!   两次采样之间它涨了一半以上，这一格就算"运行"，`stat` 的第 39 列是所在的 CPU 号；
+//! - 线程累计在 CPU 上运行的纳秒数（本进程的线程读线程的 CPU 时钟，子进程读
+//!   `/proc/<pid>/task/<tid>/schedstat`）：两次采样之间它涨了一半以上，这一格就算"运行"，
+//!   `stat` 的第 39 列是所在的 CPU 号；
 //! - 没怎么运行、状态却是 `R`（可运行）：它在排队等 CPU（就绪 (ready)）；
 //! - 状态是睡眠，停在 `nanosleep` 系统调用里：主动睡眠 (sleeping)，比如 `thread::sleep`；
 //! - 其他的睡眠：在等别人 (waiting)——锁、`join`、屏障、管道、通道。
@@ -158,7 +159,7 @@ fn sample_until(stop: &AtomicBool, me: Option<u32>) -> Vec<Span> {
             if Some(task.1) == me {
                 continue;
             }
-            let Some(state) = read_state(task) else {
+            let Some(state) = read_state(task, root) else {
                 continue; // 线程刚好结束了
             };
             match names.iter_mut().find(|(t, _)| *t == task) {
@@ -268,7 +269,7 @@ struct State {
     comm: String,
 }
 
-fn read_state((pid, tid): Task) -> Option<State> {
+fn read_state((pid, tid): Task, root: u32) -> Option<State> {
     let dir = format!("/proc/{pid}/task/{tid}");
     // 线程名最多 15 个字节，内核可能从一个汉字中间截断：按"有损"的 UTF-8 读。
     let stat = String::from_utf8_lossy(&std::fs::read(format!("{dir}/stat")).ok()?).into_owned();
@@ -283,14 +284,42 @@ fn read_state((pid, tid): Task) -> Option<State> {
     }
     // 第 39 列 processor；去掉前两列后下标是 36。
     let cpu = fields.get(36)?.parse().ok()?;
-    let schedstat = std::fs::read_to_string(format!("{dir}/schedstat")).ok()?;
-    let ran_ns = schedstat.split_whitespace().next()?.parse().ok()?;
+    let ran_ns = match cpu_clock(pid, tid, root) {
+        Some(ns) => ns,
+        None => {
+            let schedstat = std::fs::read_to_string(format!("{dir}/schedstat")).ok()?;
+            schedstat.split_whitespace().next()?.parse().ok()?
+        }
+    };
     Some(State {
         state,
         cpu,
         ran_ns,
         comm,
     })
+}
+
+/// 线程累计在 CPU 上运行的纳秒数，从内核的 CPU 时钟读（精确到当下）。
+///
+/// `schedstat` 里的数只在调度器的时钟滴答（这里 4 毫秒一次）和切换时更新，正在运行的
+/// 线程 1 毫秒一采样会被看成"没在运行"。线程的 CPU 时钟 (`clock_gettime`) 读的时候
+/// 会把正在运行的这一段也算上；但内核只让读本进程的线程、和别的进程（整个进程）的时钟。
+fn cpu_clock(pid: u32, tid: u32, root: u32) -> Option<u64> {
+    // 内核的编码：(!id << 3) | 6 是线程的调度时钟，| 2 是整个进程的调度时钟。
+    let clock = match (pid == root, pid == tid) {
+        (true, _) => (!(tid as libc::clockid_t) << 3) | 6,
+        (false, true) => (!(pid as libc::clockid_t) << 3) | 2,
+        (false, false) => return None,
+    };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` 是一个有效的、可写的 timespec；时钟号不对时内核返回 -1，不会写坏内存。
+    if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
+        return None;
+    }
+    Some(ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
 }
 
 /// 线程是不是停在 `nanosleep`/`clock_nanosleep` 里（主动睡眠）。
@@ -353,7 +382,6 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
     let total_ns = (t1 - t0).max(1) as f64;
     let cell_ns = total_ns / cells as f64;
 
-    let mut any_cpu = false;
     for (task, _) in &tasks {
         let mut row = String::new();
         for i in 0..cells {
@@ -375,10 +403,7 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
             }
             row.push(match best {
                 None => ' ',
-                Some((_, Kind::Running, Some(cpu))) => {
-                    any_cpu = true;
-                    cpu_glyph(cpu)
-                }
+                Some((_, Kind::Running, Some(cpu))) => cpu_glyph(cpu),
                 Some((_, kind, _)) => kind.glyph(),
             });
         }
@@ -419,15 +444,11 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
     let labels: String = labels.into_iter().collect();
     let _ = writeln!(out, "{} └{axis}┘", " ".repeat(label_w));
     let _ = writeln!(out, "{}  {}", " ".repeat(label_w), labels.trim_end());
-    let ready = spans.iter().any(|s| s.kind == Kind::Ready);
-    out.push_str("图例 (legend)：█ 运行 running  ▒ 睡眠 sleeping  · 等待 waiting");
-    if ready {
-        out.push_str("  - 等 CPU ready");
-    }
-    out.push('\n');
-    if any_cpu {
-        out.push_str("               0-9 在该号 CPU 上运行 (running on CPU n)\n");
-    }
+    // 图例总是完整的：同一个例子每次运行打印同样的几行。
+    out.push_str(
+        "图例 (legend)：█ 运行 running  ▒ 睡眠 sleeping  · 等待 waiting  - 等 CPU ready\n",
+    );
+    out.push_str("               0-9 在该号 CPU 上运行 (running on CPU n)\n");
     out
 }
 

@@ -25,7 +25,7 @@ Linux从精通到放弃.mp4  │▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒
 喝酒                   │     1111111                       │
                        └┬───────────┬──────────┬───────────┘
                         0           2          4           6
-图例 (legend)：█ 运行 running  ▒ 睡眠 sleeping  · 等待 waiting
+图例 (legend)：█ 运行 running  ▒ 睡眠 sleeping  · 等待 waiting  - 等 CPU ready
                0-9 在该号 CPU 上运行 (running on CPU n)
 ";
 
