@@ -258,6 +258,10 @@ fn child_main(args: Vec<OsString>) -> Result<i32, Error> {
         libc::write(ready, [1u8].as_ptr().cast(), 1);
         libc::close(ready);
     }
+    // 写到已经关闭的管道（`… | head`）时安静地结束，像命令行工具那样，而不是 panic；
+    // 父进程的 `join` 会说明它被 SIGPIPE 结束。
+    // SAFETY: 把一个信号恢复成默认处理，不涉及任何 Rust 对象。
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     // 主线程的 panic 由 `entry` 接住、报告给父进程；这里不再另外打印一遍。
     std::panic::set_hook(Box::new(|info| {
         if thread::current().name() != Some("main") {
