@@ -679,7 +679,8 @@ impl<T: Message + Clone> Queue<T> {
         let (requests, inbox) = ipc::channel()?;
         thread::Builder::new()
             .name("queue".into())
-            .spawn(move || broker(inbox))?;
+            .spawn(move || broker(inbox))
+            .map_err(|e| Error(format!("开不了队列的经纪人线程 (thread refused)：{e}")))?;
         Ok(Queue { requests })
     }
 }
@@ -803,7 +804,8 @@ impl ProcessPool {
             let queue = Arc::clone(&queue);
             let feeder = thread::Builder::new()
                 .name(format!("pool-feeder-{i}"))
-                .spawn(move || feed(worker, &queue))?;
+                .spawn(move || feed(worker, &queue))
+                .map_err(|e| Error(format!("开不了进程池的喂料线程 (thread refused)：{e}")))?;
             pool.feeders.push(feeder);
         }
         Ok(pool)

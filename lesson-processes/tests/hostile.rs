@@ -1,0 +1,157 @@
+#![cfg(target_os = "linux")]
+
+//! 不怀好意的输入和坏掉的环境（issue 12）：每一种都在几秒内结束，退出码 1 或 2、
+//! stderr 一行、没有 panic；输入没问题时正常结束。一张表，逐个跑真实的二进制。
+
+mod common;
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{EXE, fresh_tmp, non_utf8, run};
+use shared_testing::{descendants, lesson, left_behind};
+
+const LIMIT: Duration = Duration::from_secs(30);
+const NO_THREADS: (&str, &str) = ("RUST_MIN_STACK", "1099511627776");
+
+/// 一行表：参数、环境变量、期望的退出码、错误信息里必须有的词（退出码 0 时不查）。
+struct Case {
+    args: Vec<OsString>,
+    envs: Vec<(String, OsString)>,
+    code: i32,
+    names: &'static str,
+}
+
+fn case(args: &[&str], envs: &[(&str, &str)], code: i32, names: &'static str) -> Case {
+    Case {
+        args: args.iter().map(OsString::from).collect(),
+        envs: envs.iter().map(|(k, v)| (k.to_string(), OsString::from(v))).collect(),
+        code,
+        names,
+    }
+}
+
+#[test]
+fn every_bad_input_gets_one_line_and_a_clean_exit() {
+    let long_tmp = format!("/tmp/{}", "x".repeat(100));
+    let mut cases = vec![
+        // 选项超出范围、太大、太小、不是数。
+        case(&["pool", "--jobs", "0"], &[], 2, "--jobs"),
+        case(&["pool", "--jobs", "65"], &[], 2, "--jobs"),
+        case(&["pool", "--jobs", "100000"], &[], 2, "--jobs"),
+        case(&["pool", "--jobs", "-1"], &[], 2, "-1"),
+        case(&["pool", "--jobs", "1e9"], &[], 2, "--jobs"),
+        case(&["costs", "--jobs", "4"], &[], 2, "--jobs"),
+        case(&["costs", "--jobs", "100000"], &[], 2, "--jobs"),
+        case(&["costs", "--round-trips", "4"], &[], 2, "--round-trips"),
+        case(&["costs", "--round-trips", "18446744073709551616"], &[], 2, "--round-trips"),
+        case(&["ping-pong-queue", "--crash"], &[], 2, "--crash"),
+        // 时间比例超出 0.001..=100。
+        case(&["join"], &[("LESSON_TIME_SCALE", "5e-324")], 2, "LESSON_TIME_SCALE"),
+        case(&["pool"], &[("LESSON_TIME_SCALE", "1e20")], 2, "LESSON_TIME_SCALE"),
+        case(&["isolation"], &[("LESSON_TIME_SCALE", "1e300")], 2, "LESSON_TIME_SCALE"),
+        case(&["ping-pong"], &[("LESSON_TIME_SCALE", "1e12")], 2, "LESSON_TIME_SCALE"),
+        // TMPDIR 不能用：不是目录（root 也无权在普通文件下面建目录）、不存在、太长。
+        case(&["spawn"], &[("TMPDIR", "/etc/passwd/x")], 1, "TMPDIR"),
+        case(&["pool"], &[("TMPDIR", "/etc/passwd/x")], 1, "TMPDIR"),
+        case(&["ping-pong-queue"], &[("TMPDIR", "/no/such/dir")], 1, "TMPDIR"),
+        case(&["costs", "--jobs", "5"], &[("TMPDIR", "/no/such/dir")], 1, "TMPDIR"),
+        case(&["args"], &[("TMPDIR", long_tmp.as_str())], 1, "107"),
+        // 操作系统不让开线程：有线程的例子一行错误，没有线程的照常运行。
+        case(&["pool"], &[NO_THREADS], 1, "错误"),
+        case(&["ping-pong-queue"], &[NO_THREADS], 1, "错误"),
+        case(&["costs", "--jobs", "5"], &[NO_THREADS], 1, "错误"),
+        case(&["join", "--timeline"], &[NO_THREADS], 1, "错误"),
+        case(&["spawn"], &[NO_THREADS], 0, ""),
+        // 子进程的隐藏参数被人手动使用。
+        case(&["__shared_process_child"], &[], 2, "__shared_process_child"),
+        case(&["__shared_process_child", "a", "b"], &[], 2, "__shared_process_child"),
+        case(&["__shared_process_child", "/tmp/x", "3", "1"], &[], 2, "__shared_process_child"),
+    ];
+    // 测试进程自己当"父进程"：PID 对得上，但不是同一个程序。
+    let me = std::process::id().to_string();
+    cases.push(case(&["__shared_process_child", "/tmp/x", "3", &me], &[], 2, "同一个程序"));
+    // 非 UTF-8 的参数和 TMPDIR。
+    cases.push(Case {
+        args: vec!["pool".into(), "--jobs".into(), non_utf8()],
+        envs: vec![],
+        code: 2,
+        names: "UTF-8",
+    });
+    cases.push(Case {
+        args: vec![non_utf8()],
+        envs: vec![],
+        code: 2,
+        names: "",
+    });
+    let mut bad_tmp = OsString::from("/tmp/");
+    bad_tmp.push(non_utf8());
+    cases.push(Case {
+        args: vec!["spawn".into()],
+        envs: vec![("TMPDIR".into(), bad_tmp)],
+        code: 1,
+        names: "TMPDIR",
+    });
+
+    for c in &cases {
+        let mut cmd = lesson(EXE, &[]);
+        cmd.args(&c.args);
+        let tmp = fresh_tmp();
+        cmd.env("TMPDIR", &*tmp);
+        cmd.envs(c.envs.iter().map(|(k, v)| (k, v)));
+        let what = format!("{:?} {:?}", c.args, c.envs);
+        let start = Instant::now();
+        let out = run(cmd, LIMIT);
+        assert!(start.elapsed() < LIMIT, "{what}");
+        assert_eq!(out.status.code(), Some(c.code), "{what}\n{out}");
+        assert!(!out.stderr.contains("panicked"), "{what}\n{out}");
+        if c.code != 0 {
+            assert_eq!(out.stderr.lines().count(), 1, "one line: {what}\n{out}");
+            assert!(out.stderr.contains(c.names), "{what} names {}\n{out}", c.names);
+        }
+        let stray = common::stray(&tmp);
+        assert!(stray.is_empty(), "{what} left {stray:?}");
+    }
+}
+
+/// 读 `n` 个字节就关掉管道（像 `| head -c n`）：安静地结束，不 panic，不留进程。
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    for args in [
+        &["pool"][..],
+        &["ping-pong"],
+        &["ping-pong-queue"],
+        &["join"],
+        &["args"],
+        &["all"],
+    ] {
+        let tmp = fresh_tmp();
+        let mut child = lesson(EXE, args)
+            .env("TMPDIR", &*tmp)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut first = [0u8; 20];
+        let _ = stdout.read_exact(&mut first);
+        let kids = descendants(child.id());
+        drop(stdout);
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(start.elapsed() < LIMIT, "{args:?} hangs after the pipe closed");
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let mut stderr = String::new();
+        let _ = child.stderr.take().expect("stderr").read_to_string(&mut stderr);
+        assert!(!stderr.contains("panicked"), "{args:?} {status:?}\n{stderr}");
+        assert!(stderr.lines().count() <= 1, "{args:?}\n{stderr}");
+        let left = left_behind(&kids, Duration::from_secs(1));
+        assert!(left.is_empty(), "{args:?} left {left:?}");
+    }
+}
