@@ -9,7 +9,9 @@
 //!
 //! 复制到自己的项目时再加上：
 //!
+//! ```text
 //!     cargo add clap --features derive
+//! ```
 //!
 //! 试一试 (try this)：`cargo run --release -p lesson-concepts -- tasks-vs-cores --work 3`。
 
