@@ -48,7 +48,7 @@ use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::process::{Child, Command, ExitStatus};
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicU8, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -306,9 +306,9 @@ impl Worker {
             ));
         }
         check_tmpdir()?;
-        let (server, name) = IpcOneShotServer::<Hello>::new()?;
-        // 握手期间收到 Ctrl-C 也要删掉临时 socket：先登记，握手结束（socket 已删）再撤销。
-        let registered = cleanup::register(&name);
+        // 握手期间收到 Ctrl-C 也要删掉临时 socket：建好就登记，握手结束（socket 已删）再撤销。
+        // 建目录到登记之间的几微秒里来的信号先记下，登记之后再处理。
+        let (server, name, registered) = cleanup::create(IpcOneShotServer::<Hello>::new)?;
         let worker = Worker::start_child(server, &name);
         drop(registered);
         worker
@@ -913,8 +913,35 @@ mod cleanup {
     /// 握手结束（socket 已删）时撤销登记。
     pub(super) struct Registered(Option<&'static Slot>);
 
-    pub(super) fn register(socket: &str) -> Registered {
+    impl fmt::Debug for Registered {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("Registered")
+        }
+    }
+
+    /// 正在建临时 socket、还没登记的线程数；这时来的信号记在 `PENDING` 里。
+    static CREATING: AtomicU32 = AtomicU32::new(0);
+    static PENDING: AtomicI32 = AtomicI32::new(0);
+
+    /// 建握手的服务器并登记它的 socket 路径。
+    pub(super) fn create<S>(
+        new: impl FnOnce() -> io::Result<(S, String)>,
+    ) -> Result<(S, String, Registered), Error> {
         install();
+        CREATING.fetch_add(1, Ordering::SeqCst);
+        let made = new().map(|(server, name)| {
+            let registered = register(&name);
+            (server, name, registered)
+        });
+        CREATING.fetch_sub(1, Ordering::SeqCst);
+        let pending = PENDING.load(Ordering::SeqCst);
+        if pending != 0 && CREATING.load(Ordering::SeqCst) == 0 {
+            on_signal(pending); // 不返回：删掉临时 socket，进程被这个信号结束
+        }
+        Ok(made?)
+    }
+
+    fn register(socket: &str) -> Registered {
         let bytes = socket.as_bytes();
         if bytes.len() >= LEN {
             return Registered(None);
@@ -973,6 +1000,11 @@ mod cleanup {
     /// 删掉每个正在握手的 socket 和它的目录，再让信号照常结束进程。
     /// 只用异步信号安全的调用：unlink、rmdir、raise。
     extern "C" fn on_signal(signal: libc::c_int) {
+        if CREATING.load(Ordering::SeqCst) > 0 {
+            // 有线程刚建了目录、还没登记：先记下，它登记完就来处理。
+            PENDING.store(signal, Ordering::SeqCst);
+            return;
+        }
         for slot in &SLOTS {
             if slot
                 .state
