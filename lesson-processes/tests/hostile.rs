@@ -222,8 +222,8 @@ fn a_closed_pipe_ends_quietly() {
             !stderr.contains("panicked"),
             "{args:?} {status:?}\n{stderr}"
         );
-        // 一个子进程被 SIGPIPE 结束时，父进程的 join 说一行；`all` 再说一行哪个例子失败了。
-        assert!(stderr.lines().count() <= 2, "{args:?}\n{stderr}");
+        // 读的一方走了：子进程被 SIGPIPE 结束，父进程看到标准输出已经没人读，什么也不说。
+        assert!(stderr.is_empty(), "{args:?}\n{stderr}");
         let left = left_behind(&kids, Duration::from_secs(1));
         assert!(left.is_empty(), "{args:?} left {left:?}");
     }

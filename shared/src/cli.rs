@@ -134,11 +134,25 @@ pub fn main(lesson: &Lesson) -> ExitCode {
             eprintln!("错误 (error)：{line}");
             ExitCode::from(2)
         }
+        // 读输出的一方已经走了（`… | head`）：子进程或线程多半因此失败，安静地结束。
+        Err(Failure::Run(_)) if stdout_gone() => ExitCode::from(141),
         Err(Failure::Run(line)) => {
             eprintln!("错误 (error)：{line}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// 标准输出是不是一个已经没有读者的管道。
+fn stdout_gone() -> bool {
+    let mut fd = libc::pollfd {
+        fd: 1,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: 一个有效的 pollfd，超时 0：只看一眼当前的状态，不等待。
+    let ready = unsafe { libc::poll(&mut fd, 1, 0) };
+    ready == 1 && fd.revents & libc::POLLERR != 0
 }
 
 /// 一次失败：输入有误（退出码 2）或运行出错（退出码 1），各是一行。
@@ -192,7 +206,13 @@ pub fn run(lesson: &Lesson, argv: Vec<std::ffi::OsString>) -> Result<ExitCode, F
             with.join(", ")
         )));
     }
-    let fail = |e: Box<dyn Error>| Failure::Run(e.to_string().replace('\n', " "));
+    let fail = |e: Box<dyn Error>| match e.downcast_ref::<std::io::Error>() {
+        // `thread::Builder::spawn` 被操作系统拒绝时就是这个错误：说清楚是什么不够。
+        Some(io) if io.raw_os_error() == Some(libc::EAGAIN) => Failure::Run(format!(
+            "操作系统不让再开线程或进程 (resource temporarily unavailable)：{io}"
+        )),
+        _ => Failure::Run(e.to_string().replace('\n', " ")),
+    };
     let draw = timeline && !example.draws_timeline;
     let sampler = match (draw, lesson.recorder) {
         (false, _) => None,
