@@ -51,12 +51,25 @@ impl std::fmt::Display for Output {
 }
 
 /// 一个运行课程二进制的命令，带上测试用的时间比例和种子，标准输入为空。
+///
+/// 信号的处理方式恢复成默认：从没有作业控制的 shell 在后台启动的 `cargo test`（CI 常这样）
+/// 会让子进程继承"忽略 SIGINT"，那样测试里的 Ctrl-C 就到不了课程的程序。
 pub fn lesson(exe: &str, args: &[&str]) -> Command {
+    use std::os::unix::process::CommandExt;
     let mut cmd = Command::new(exe);
     cmd.args(args)
         .env("LESSON_TIME_SCALE", TEST_SCALE)
         .env("LESSON_SEED", TEST_SEED)
         .stdin(Stdio::null());
+    // SAFETY: 在 fork 之后、exec 之前只调用异步信号安全的 signal，不分配内存、不碰锁。
+    unsafe {
+        cmd.pre_exec(|| {
+            for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP] {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+    }
     cmd
 }
 
