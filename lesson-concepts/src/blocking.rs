@@ -24,6 +24,7 @@ use std::time::Instant;
 
 use shared::chart::{Sampler, render};
 use shared::time::secs;
+use shared::work::{mouthful, steps_for};
 
 /// 读数据要多久（文档里的秒）：任务1 中间的空隙。
 const GAP: f64 = 0.5;
@@ -92,31 +93,6 @@ fn read_data() -> io::Result<Receiver<()>> {
 
 fn lost() -> io::Error {
     io::Error::other("读数据的线程没有送来数据")
-}
-
-/// 一口：`steps` 步真正占 CPU 的计算（xorshift 随机数，每步依赖上一步，省不掉）。
-fn mouthful(steps: u64) -> u64 {
-    let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
-    for _ in 0..steps {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-    }
-    std::hint::black_box(x)
-}
-
-/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的，被别的程序打断的那几次不算。
-fn steps_for(doc_secs: f64) -> u64 {
-    const PROBE: u64 = 100_000;
-    let fastest = (0..5)
-        .map(|_| {
-            let t = Instant::now();
-            mouthful(PROBE);
-            t.elapsed()
-        })
-        .min()
-        .unwrap_or_default();
-    (secs(doc_secs).as_secs_f64() / fastest.as_secs_f64().max(1e-9) * PROBE as f64) as u64
 }
 
 /// 当前线程此刻在哪个 CPU 上：它一定是允许本进程使用的 CPU。

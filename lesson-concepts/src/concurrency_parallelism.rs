@@ -18,13 +18,12 @@
 //! 试一试 (try this)：`taskset -c 0` 只给它一个 CPU 再运行，并行那一半就和并发一样了。
 
 use std::error::Error;
-use std::fs;
 use std::io;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use shared::chart::{Sampler, render};
-use shared::time::secs;
+use shared::work::{cpu_time, mouthful, others_since, steps_for, ticks};
 
 /// 三件同样多的计算，也是三个线程的名字（线程名最多 15 个字节）。
 const TASKS: [&str; 3] = ["喝酒", "抽烟", "吃烤鸭"];
@@ -88,68 +87,6 @@ fn phase(bite: u64, pin: Option<usize>) -> Result<Duration, Box<dyn Error>> {
     }
     print!("{}", render(&sampler.finish()));
     Ok(wall)
-}
-
-/// 本线程到现在在 CPU 上运行了多久：内核的记账，`/proc/thread-self/schedstat` 的第一个数（纳秒）。
-fn cpu_time() -> io::Result<Duration> {
-    let text = fs::read_to_string("/proc/thread-self/schedstat")?;
-    let ns = text.split_whitespace().next().and_then(|n| n.parse().ok());
-    ns.map(Duration::from_nanos)
-        .ok_or_else(|| io::Error::other("读不懂 /proc/thread-self/schedstat"))
-}
-
-/// 到现在为止整台机器所有 CPU 忙了多少、其中本进程用了多少，单位是时钟滴答 (clock tick，
-/// Linux 上是 1/100 秒)：`/proc/stat` 第一行去掉空闲 (idle, iowait)，`/proc/self/stat` 的 utime + stime。
-fn ticks() -> io::Result<(u64, u64)> {
-    let all = fs::read_to_string("/proc/stat")?;
-    let all: Vec<u64> = all
-        .split_whitespace()
-        .skip(1)
-        .take(8)
-        .map(|n| n.parse().unwrap_or(0))
-        .collect();
-    let busy = all.iter().sum::<u64>() - all.get(3..5).map_or(0, |idle| idle.iter().sum());
-    let mine = fs::read_to_string("/proc/self/stat")?;
-    let after_name = mine.rsplit(')').next().unwrap_or_default();
-    let mine = after_name
-        .split_whitespace()
-        .skip(11)
-        .take(2)
-        .map(|n| n.parse().unwrap_or(0))
-        .sum();
-    Ok((busy, mine))
-}
-
-/// 从 `before` 到现在（共 `wall`），别的程序平均占着几个 CPU。
-fn others_since(before: (u64, u64), wall: Duration) -> io::Result<f64> {
-    let now = ticks()?;
-    let others = (now.0 - before.0).saturating_sub(now.1 - before.1);
-    Ok(others as f64 / 100.0 / wall.as_secs_f64().max(1e-9))
-}
-
-/// 一口：`steps` 步真正占 CPU 的计算（xorshift 随机数，每步依赖上一步，省不掉）。
-fn mouthful(steps: u64) -> u64 {
-    let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
-    for _ in 0..steps {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-    }
-    std::hint::black_box(x)
-}
-
-/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的，被别的程序打断的那几次不算。
-fn steps_for(doc_secs: f64) -> u64 {
-    const PROBE: u64 = 100_000;
-    let fastest = (0..5)
-        .map(|_| {
-            let t = Instant::now();
-            mouthful(PROBE);
-            t.elapsed()
-        })
-        .min()
-        .unwrap_or_default();
-    (secs(doc_secs).as_secs_f64() / fastest.as_secs_f64().max(1e-9) * PROBE as f64) as u64
 }
 
 /// 当前线程此刻在哪个 CPU 上：它一定是允许本进程使用的 CPU。

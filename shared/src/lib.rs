@@ -9,6 +9,7 @@
 //! | [`time`] | `secs(n)`：文档里的 n 秒乘上 `LESSON_TIME_SCALE` | `Duration::from_secs_f64(n)` |
 //! | [`download`] | 文档的假下载 `download(filename)`：睡 3~6 秒 | 真正的下载 |
 //! | [`stopwatch`] | 秒表和 `总耗时: …秒.` 这一行 | `Instant::now()` 和 `elapsed()` |
+//! | [`work`] | 假的 CPU 活：一口真正占 CPU 的计算；本线程的 CPU 时间、别的程序有多忙 | 真正要算的东西 |
 //! | [`threads`] | 本进程的线程数，对应 `threading.activeCount()` | 同样读 `/proc/self/status` |
 //! | [`process`] | 子进程 `Process`、跨进程队列 `Queue`、进程池 `ProcessPool`（`process` 特性，默认开） | procspawn 之类的 crate，见模块说明 |
 //! | [`chart`] | 时间线 (timeline)：从内核读出每个线程何时运行、睡眠、等待，画成文字图 | 不需要 |
@@ -29,3 +30,4 @@ pub mod process;
 pub mod stopwatch;
 pub mod threads;
 pub mod time;
+pub mod work;
