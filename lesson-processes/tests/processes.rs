@@ -340,6 +340,11 @@ fn costs_orderings_hold() {
         })
         .collect();
     assert_eq!(values.len(), 4, "four measured rows\n{}", w.out);
+    // 机器忙到量不准时（几次重量差距都不到 2 倍），例子不下结论而是说出来：那也是对的。
+    if w.out.stdout.contains("机器太忙 (the machine was busy)") {
+        assert!(!w.out.stdout.contains("\n结论："), "{}", w.out);
+        return;
+    }
     assert!(values[0] > values[1] && values[2] > values[3], "{}", w.out);
     assert!(w.out.stdout.contains("\n结论："), "{}", w.out);
 }
