@@ -69,7 +69,8 @@ pub fn main() -> Result<(), Box<dyn Error>> {
             "核比任务少：同一时刻最多 {cores} 件事在运行，其余的可以运行却要排队等 CPU（时间线上的 -），轮到了才做."
         );
     }
-    if others > BUSY {
+    // 并行没做到、而且别的程序占着 CPU 时才说：那时这次的数字说明不了问题。
+    if at_once < 0.65 * best as f64 && others > BUSY {
         println!(
             "注：别的程序也在用 CPU（机器忙 (busy)），平均占了 {others:.1} 个 CPU，这次的数字不算数."
         );
