@@ -221,3 +221,32 @@ fn a_closed_pipe_ends_quietly() {
         assert!(left.is_empty(), "{args:?} left {left:?}");
     }
 }
+
+/// 运行中 TMPDIR 被删掉（`costs` 不停地启动子进程）：一行说明，退出码 1，不 panic，
+/// 不留进程。
+#[test]
+fn tmpdir_removed_mid_run_gets_one_line() {
+    let tmp = fresh_tmp();
+    let dir = tmp.0.clone();
+    let run = common::interrupt(
+        &["costs", "--jobs", "2000"],
+        "1",
+        &tmp,
+        1,
+        Duration::from_millis(30),
+        move |_, _| {
+            std::fs::remove_dir_all(&dir).expect("remove TMPDIR");
+        },
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{:?}\n{}",
+        run.status,
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("TMPDIR"), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(run.left.is_empty(), "left {:?}", run.left);
+}

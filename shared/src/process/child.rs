@@ -92,6 +92,21 @@ where
     ok
 }
 
+/// 运行 `f`；它 panic 时不打印，返回 panic 的消息和位置。ipc-channel 有几处在出错时
+/// panic 而不是返回错误（比如握手的临时目录建不成时），子进程用它把这些变成一行说明。
+pub(super) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    IN_JOB.set(true);
+    let result = catch_unwind(AssertUnwindSafe(f));
+    IN_JOB.set(false);
+    result.map_err(|_| {
+        LAST_PANIC
+            .lock()
+            .ok()
+            .and_then(|mut p| p.take())
+            .unwrap_or_default()
+    })
+}
+
 thread_local! {
     /// 这个线程正在运行父进程交来的函数：它的 panic 由 `entry` 报告给父进程。
     static IN_JOB: Cell<bool> = const { Cell::new(false) };

@@ -246,8 +246,13 @@ pub(super) fn handshake(
         _ => return Err(Error(format!("子进程说了看不懂的话：{line:?}"))),
     };
     starting.socket = Some(PathBuf::from(&name));
-    let hello = IpcSender::<Hello>::connect(name)
-        .map_err(|e| Error(format!("连不上子进程：{}", explain_io(&e))))?;
+    let hello = IpcSender::<Hello>::connect(name.clone()).map_err(|e| {
+        Error(format!(
+            "连不上子进程在临时目录里建的握手 socket {name}（{} 被删掉了？）：{}",
+            tmpdir_name(),
+            explain_io(&e)
+        ))
+    })?;
     let (jobs, inbox) =
         ipc::channel().map_err(|e| Error(format!("建进程间通道失败：{}", explain_io(&e))))?;
     hello
@@ -332,7 +337,12 @@ pub(super) fn connect_to_parent() -> Result<Hello, Refused> {
     }
     let made = {
         let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
-        let made = ipc::IpcOneShotServer::<Hello>::new();
+        // 临时目录建不成时 ipc-channel 会 panic（tempfile 的错误没有错误码）：先查一次
+        // TMPDIR，再把剩下的 panic 接住，都变成给父进程的一行说明。
+        let made = probe_tmpdir().and_then(|()| {
+            super::child::quietly(ipc::IpcOneShotServer::<Hello>::new)
+                .unwrap_or_else(|panic| Err(io::Error::other(panic)))
+        });
         if let Ok((_, name)) = &made {
             *pending = Some(PathBuf::from(name));
         }
@@ -406,6 +416,7 @@ impl Drop for StopSignals {
     }
 }
 
+#[cfg(unix)]
 /// 建握手的 socket 失败时的说明：多半是 `TMPDIR` 的问题。
 fn tmpdir_error(e: &io::Error) -> String {
     format!(
@@ -415,6 +426,7 @@ fn tmpdir_error(e: &io::Error) -> String {
     )
 }
 
+#[cfg(unix)]
 fn tmpdir_name() -> String {
     let dir = std::env::temp_dir();
     match std::env::var_os("TMPDIR") {
@@ -448,12 +460,17 @@ fn check_tmpdir() -> Result<(), Error> {
                     "{name} 太长：socket 路径要 {len} 字节，Unix socket 最多 107 字节；换一个短的 TMPDIR，比如 /tmp"
                 )));
             }
-            let probe = dir.join(format!(".shared-process-{}", std::process::id()));
-            std::fs::create_dir(&probe)
-                .and_then(|()| std::fs::remove_dir(&probe))
+            probe_tmpdir()
                 .map_err(|e| Error(format!("{name} 不能用来放临时 socket：{}", explain_io(&e))))
         })
         .clone()
+}
+
+#[cfg(unix)]
+/// 在临时目录里建一个目录再删掉：看它能不能放握手的 socket。
+fn probe_tmpdir() -> io::Result<()> {
+    let probe = std::env::temp_dir().join(format!(".shared-process-{}", std::process::id()));
+    std::fs::create_dir(&probe).and_then(|()| std::fs::remove_dir(&probe))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -94,7 +94,8 @@ impl Worker {
         if let Some(arg0) = std::env::args_os().next() {
             cleanup::set_arg0(&mut command, arg0);
         }
-        command.arg(CHILD_ARG);
+        // 测试二进制里 libtest 也读这些参数：只运行 `test_support!` 的测试，不截获它的输出。
+        command.args([CHILD_ARG, "--nocapture", "--quiet"]);
         let (lifeline, child, jobs) = cleanup::handshake(command)?;
         Ok(Worker {
             child,
