@@ -69,10 +69,8 @@ pub(super) fn set_arg0(command: &mut Command, arg0: std::ffi::OsString) {
 /// `init()` 在父进程里做的准备：ipc-channel 第一次发消息时才去量 socket 的缓冲区大小，
 /// 量不成（文件描述符用完了）就 panic；趁现在一切正常先发一次。
 pub(super) fn prepare() -> Result<(), Error> {
-    let (tx, _rx) =
-        ipc::channel::<()>().map_err(|e| Error(format!("建进程间通道失败：{}", explain_io(&e))))?;
-    tx.send(())?;
-    Ok(())
+    let _ = fingerprint(); // 趁程序文件还是启动时的那个，记下它的指纹
+    warm_up().map_err(|e| Error(format!("建进程间通道失败：{}", explain_io(&e))))
 }
 
 /// 刷新标准输出，结束本进程。
@@ -313,6 +311,9 @@ pub(super) fn connect_to_parent() -> Result<Hello, Refused> {
     use std::os::unix::net::UnixStream;
 
     let held = StopSignals::hold();
+    // ipc-channel 第一次发消息时才量 socket 的缓冲区，量不成（描述符用完了）就 panic：
+    // 趁描述符用得最少的时候先发一次，出错就告诉父进程原因。
+    let warm = super::child::quietly(warm_up);
     let stdin = io::stdin()
         .as_fd()
         .try_clone_to_owned()
@@ -324,6 +325,17 @@ pub(super) fn connect_to_parent() -> Result<Hello, Refused> {
     let say = |what: String| {
         let _ = (&lifeline).write_all(format!("{what}\n").as_bytes());
     };
+    match warm {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            say(format!("err 子进程建不了进程间通道：{}", explain_io(&e)));
+            return Err(Refused::Quiet);
+        }
+        Err(panic) => {
+            say(format!("err 子进程建不了进程间通道：{panic}"));
+            return Err(Refused::Quiet);
+        }
+    }
     let watcher = lifeline.try_clone().map_err(|e| {
         say(format!("err 子进程复制不了生命线：{}", explain_io(&e)));
         Refused::Quiet
@@ -363,6 +375,12 @@ pub(super) fn connect_to_parent() -> Result<Hello, Refused> {
     *PENDING.lock().unwrap_or_else(|e| e.into_inner()) = None;
     drop(held); // 握手时挂着的结束信号现在才生效：目录已经删了
     Ok(hello?.1)
+}
+
+/// 建一个通道、发一次消息（见 `prepare`）。
+fn warm_up() -> io::Result<()> {
+    let (tx, _rx) = ipc::channel::<()>()?;
+    tx.send(()).map_err(io::Error::other)
 }
 
 /// 生命线线程：一直读到 EOF（父进程不在了），删掉握手中的 socket，结束本进程。
