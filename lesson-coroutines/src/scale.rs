@@ -167,8 +167,6 @@ fn child(role: Role, count: u64) -> Res {
         Role::Threads => {
             let mut threads = Vec::new();
             for _ in 0..count {
-                // thread::spawn(f) 是同一个调用，只是操作系统拒绝时它会 panic；
-                // Builder::spawn 把拒绝变成一个错误。
                 let thread =
                     std::thread::Builder::new().spawn(move || std::thread::sleep(one_second))?;
                 threads.push(thread);

@@ -17,8 +17,6 @@ fn child(a: i32, b: &str, c: HashMap<&str, i32>) {
 /// 把三个参数移进子线程，再等它结束。
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let c = HashMap::from([("c", 3)]);
-    // `thread::spawn(f)` 是同一个调用，只是操作系统不让开线程时会 panic；
-    // `Builder::spawn(f)?` 把这种拒绝变成一个错误返回。
     let t1 = thread::Builder::new().spawn(move || child(1, "2", c))?;
     t1.join().expect("子线程不会 panic");
     Ok(())

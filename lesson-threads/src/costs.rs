@@ -53,8 +53,6 @@ fn all_at_once(f: impl FnOnce() -> Outcome<()>) -> Outcome<(Option<Duration>, Du
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let pool = Pool::new(4)?;
     let done = "空任务不会 panic";
-    // `thread::spawn(f)` 和 `Builder::new().spawn(f)` 是同一个调用；后者在操作系统
-    // 不让开线程时返回错误而不是 panic，`?` 把错误交出去。
     let rows = [
         (
             "每个任务一个线程：逐个 spawn + join",

@@ -27,8 +27,7 @@ fn display(content: &str, start: Instant) -> io::Result<()> {
 
 /// 启动 Ping 和 Pong 两个线程，不 join；主线程睡 5 秒后返回，进程随之退出。
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // `thread::spawn(f)` 是同一个调用，但操作系统不让开线程时会 panic；
-    // `Builder::spawn(f)?` 把这种拒绝变成一个错误。名字是时间线上的行名（最多 15 字节）。
+    // 名字是时间线上的行名（最多 15 字节）。
     let start = Instant::now();
     thread::Builder::new()
         .name("Ping".into())

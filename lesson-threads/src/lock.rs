@@ -46,8 +46,6 @@ fn locked(num1: &Mutex<i64>) {
 /// 在两个线程里同时运行 `f`，等它们都结束。
 fn two_threads(f: impl Fn() + Sync) -> std::io::Result<()> {
     // scope 里的线程可以借用局部变量；scope 结束时自动 join 其中的线程。
-    // `s.spawn(f)` 在操作系统不让开线程时会 panic；`Builder::spawn_scoped` 返回错误，
-    // 这时已经开出的那个线程照样跑完，scope 等它结束后把错误交给调用者，不会卡住。
     thread::scope(|s| {
         thread::Builder::new().spawn_scoped(s, &f)?;
         thread::Builder::new().spawn_scoped(s, &f)?;

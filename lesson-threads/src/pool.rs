@@ -38,7 +38,7 @@ pub struct Handle<T>(Receiver<T>);
 
 impl ThreadPool {
     /// 启动 `max_workers` 个工作线程，名字是 `pool-0`、`pool-1`……
-    /// 操作系统不让开线程时返回错误（`thread::spawn` 则会 panic）。
+    /// 操作系统不让开线程时返回错误。
     pub fn new(max_workers: usize) -> io::Result<Self> {
         let (jobs, queue) = unbounded::<Job>();
         let workers = (0..max_workers)

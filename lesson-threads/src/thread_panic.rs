@@ -34,8 +34,6 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     }));
 
     println!("主线程：启动两个子线程，bad 会 panic");
-    // `thread::spawn(f)` 是同一个调用，但操作系统不让开线程时会 panic；
-    // `Builder::spawn(f)?` 把这种拒绝变成一个错误。
     let good = thread::Builder::new()
         .name("good".into())
         .spawn(|| (1..=100).sum::<u32>())?;
