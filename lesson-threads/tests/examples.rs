@@ -128,12 +128,34 @@ fn a_panicking_thread_does_not_take_the_process_with_it() {
             "（panic hook）线程 bad panic 了：模拟一个 bug",
             r#"主线程：bad.join() 返回 Err，内容是 "模拟一个 bug""#,
             "主线程：good.join() 返回 Ok(5050)",
-            "主线程还在运行：一个线程死掉，进程没有跟着死掉.",
+            "主线程还在运行：一个线程 panic 了，进程没有跟着死掉.",
         ],
         "{out}"
     );
     // 自己的钩子代替了默认的 `thread 'bad' panicked at …`：标准错误上什么都没有。
     assert_eq!(out.stderr, "", "{out}");
+}
+
+/// 文档的那句话对崩溃成立：一个线程 abort，整个进程被 SIGABRT 结束，主线程的最后一行没有出现。
+#[test]
+fn an_aborting_thread_takes_the_whole_process() {
+    let out = run(&["thread-panic", "--crash"]);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert_eq!(out.status.signal(), Some(6), "SIGABRT\n{out}");
+    }
+    assert!(!out.status.success(), "{out}");
+    let lines = out.lines();
+    assert_eq!(
+        lines[lines.len() - 2..],
+        [
+            "主线程：再启动 crash 线程，它会 abort",
+            "（crash 线程）调用 std::process::abort()：整个进程就此结束",
+        ],
+        "{out}"
+    );
+    assert!(!out.stdout.contains("主线程还在运行"), "{out}");
 }
 
 /// 三个下载：文档的每一行都在，三个都先开始，总耗时 ≥ 最长的一个、远小于总和。
