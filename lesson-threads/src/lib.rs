@@ -11,6 +11,7 @@ pub mod args;
 pub mod barrier;
 pub mod costs;
 pub mod daemon;
+pub mod deadlock;
 pub mod downloads;
 pub mod join;
 pub mod lock;
@@ -67,6 +68,13 @@ pub static EXAMPLES: &[Example] = &[
         "不加锁的读-改-写丢失更新，Mutex 保护的计数器回到 0",
         lock::main,
     ),
+    Example::new(
+        "deadlock",
+        "线程锁 · 死锁",
+        "两个线程反着顺序拿两把锁：每次都死锁，等 1 秒看出来；按同一顺序拿锁就做完",
+        deadlock::main,
+    )
+    .timeline(),
     Example::new(
         "non-daemon",
         "守护线程",

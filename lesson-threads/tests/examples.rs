@@ -39,6 +39,7 @@ fn table_of_contents_lists_the_examples_in_document_order() {
         "thread-panic",
         "downloads",
         "lock",
+        "deadlock",
         "non-daemon",
         "daemon",
         "barrier",
@@ -317,6 +318,46 @@ fn lock_loses_updates_on_one_cpu_too() {
         first_try >= 8,
         "lost on the first try in only {first_try} of 10 runs"
     );
+}
+
+/// `deadlock` 的整段输出：死锁被看出来，修正后做完，最后一行 `注：` 说两个线程还卡着。
+const DEADLOCK_LINES: [&str; 5] = [
+    "t1 先拿 a 再拿 b，t2 先拿 b 再拿 a；拿到第一把后在屏障上碰头.",
+    "死锁 (deadlock)：两个线程各拿着一把锁，又等了 1 秒，谁也没拿到第二把.",
+    "修正：两个线程都先拿 a 再拿 b.",
+    "两个线程都拿到了两把锁，做完了.",
+    "注：还有 2 个线程卡在 lock() 里，std 的 Mutex 没法取消等待。\
+     main 一返回，进程退出，它们随之结束；Python 的程序会一直等着它们，挂在这里。",
+];
+
+/// 每次都死锁（屏障保证两个线程各拿着一把锁），例子等 1 秒看出来，自己结束；
+/// 按同一顺序拿锁的那一段做完。同时跑三次：死锁要是靠运气，总有一次没锁上。
+#[test]
+fn deadlock_happens_every_run_and_the_fix_finishes() {
+    let runs: Vec<_> = (0..3)
+        .map(|_| thread::spawn(|| run_ok(&["deadlock"])))
+        .collect();
+    for run in runs {
+        let out = run.join().expect("the run");
+        assert_eq!(out.lines(), DEADLOCK_LINES, "{out}");
+        // 等了文档的 1 秒才下结论。
+        assert!(out.wall.as_secs_f64() >= SEC, "{:?}\n{out}", out.wall);
+    }
+}
+
+/// 内核眼里，卡住的两个线程从拿到第一把锁起一直在等待 (·)，直到进程结束。
+#[test]
+fn deadlock_timeline_shows_both_threads_waiting_to_the_end() {
+    let out = run_ok(&["deadlock", "--timeline"]);
+    assert_eq!(out.lines()[..5], DEADLOCK_LINES, "{out}");
+    let rows = timeline(&out);
+    for name in ["死锁 t1", "死锁 t2"] {
+        let cells = row(&rows, name, &out);
+        let waiting = cells.iter().filter(|&&c| c == '·').count();
+        let lived = cells.iter().filter(|&&c| c != ' ').count();
+        assert!(waiting * 10 >= lived * 9, "{name}\n{out}");
+        assert!(cells.last() == Some(&'·'), "{name} ended early\n{out}");
+    }
 }
 
 /// 一个正在运行的例子；测试中途失败时 `Drop` 杀掉它，不留下进程。
@@ -616,6 +657,7 @@ fn all_runs_every_example_that_ends() {
         "join",
         "thread-panic",
         "lock",
+        "deadlock",
         "daemon",
         "barrier",
         "timer",
