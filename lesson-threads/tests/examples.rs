@@ -633,23 +633,6 @@ fn pool_downloads_concurrently_and_reuses_its_threads() {
 }
 
 #[test]
-fn costs_prints_a_measured_table() {
-    let out = run_ok(&["costs"]);
-    let lines = out.lines();
-    assert_eq!(lines.len(), 6, "{out}");
-    for row in &lines[2..] {
-        let micros: Vec<f64> = row
-            .split("  ")
-            .filter_map(|c| c.trim().strip_suffix(" µs")?.parse().ok())
-            .collect();
-        assert!(
-            !micros.is_empty() && micros.iter().all(|&m| m > 0.0),
-            "{out}"
-        );
-    }
-}
-
-#[test]
 fn all_runs_every_example_that_ends() {
     let out = run_ok(&["all"]);
     for name in [
