@@ -345,18 +345,19 @@ fn deadlock_happens_every_run_and_the_fix_finishes() {
     }
 }
 
-/// 内核眼里，卡住的两个线程从拿到第一把锁起一直在等待 (·)，直到进程结束。
+/// 内核眼里，卡住的两个线程一直在等待 (·)，直到进程结束。主线程等的文档 1 秒在这里是
+/// 0.2 秒，比机器忙时线程启动的耽搁长得多：后一半时间里它们只在等。
 #[test]
 fn deadlock_timeline_shows_both_threads_waiting_to_the_end() {
-    let out = run_ok(&["deadlock", "--timeline"]);
+    let mut cmd = lesson(EXE, &["deadlock", "--timeline"]);
+    cmd.env("LESSON_TIME_SCALE", "0.2");
+    let out = testing::run(cmd, Duration::from_secs(30)).success();
     assert_eq!(out.lines()[..5], DEADLOCK_LINES, "{out}");
     let rows = timeline(&out);
     for name in ["死锁 t1", "死锁 t2"] {
         let cells = row(&rows, name, &out);
-        let waiting = cells.iter().filter(|&&c| c == '·').count();
-        let lived = cells.iter().filter(|&&c| c != ' ').count();
-        assert!(waiting * 10 >= lived * 9, "{name}\n{out}");
-        assert!(cells.last() == Some(&'·'), "{name} ended early\n{out}");
+        let second_half = &cells[cells.len() / 2..];
+        assert!(second_half.iter().all(|&c| c == '·'), "{name}\n{out}");
     }
 }
 
