@@ -504,7 +504,12 @@ fn barrier_lets_exactly_three_through_and_ends() {
 
 #[test]
 fn barrier_timeline_shows_the_waiting_threads() {
-    let out = run_ok(&["barrier", "--timeline"]);
+    // Thread-5 在屏障上等到进程退出，只有主线程最后那 0.1 秒。采样器约 1 毫秒采一次，一个
+    // 线程要被采到两次才有一行；0.05 时那段只有 5 毫秒，旁边有程序占满 CPU 时，采样线程
+    // 自己也排不上队，见过 Thread-5 整行不见。0.2 时是 20 毫秒。
+    let mut cmd = lesson(EXE, &["barrier", "--timeline"]);
+    cmd.env("LESSON_TIME_SCALE", "0.2");
+    let out = testing::run(cmd, Duration::from_secs(30)).success();
     let lines = out.lines();
     assert_eq!(lines[..8], BARRIER_LINES, "{out}");
     assert_eq!(
