@@ -129,10 +129,27 @@ fn lazy_future_runs_only_when_awaited_or_spawned() {
     );
 }
 
+/// 计数器没有丢更新；三个协程是轮流加的（一个接一个时做完的值是 100、200、300），
+/// 而且计数器真的没有锁：打印出来的类型是 `Rc<Cell<u32>>`，换成 `Arc<Mutex<…>>` 或原子量
+/// 这个测试就不过——只看最后的 300，加了锁也一样。
 #[test]
 fn no_lock_counts_every_increment() {
     let out = example(&["no-lock"], 0.05);
-    assert_eq!(out.lines(), ["三个协程各加 100 次，计数器 = 300"], "{out}");
+    let lines = out.lines();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines[0], "三个协程各加 100 次，计数器 = 300", "{out}");
+    assert_eq!(
+        lines[1], "三个协程做完时，计数器分别是 300、300、300（一个接一个地加会是 100、200、300）.",
+        "{out}"
+    );
+    let ty = lines[2]
+        .strip_prefix("计数器是 ")
+        .and_then(|l| l.strip_suffix("：不是 Send，只能留在这个线程上，也没有锁."))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(ty.contains("Rc<") && ty.ends_with("Cell<u32>>"), "{out}");
+    for lock in ["Mutex", "RwLock", "Atomic", "Arc<"] {
+        assert!(!ty.contains(lock), "{lock}\n{out}");
+    }
 }
 
 /// `--timeline` 图里每个任务一行：`hello 1 │▒▒▒   │` → 格子里的字符。

@@ -19,8 +19,6 @@ const PARTIES: usize = 3;
 fn start(i: usize, bar: &Arc<Barrier>) -> Result<JoinHandle<()>, Box<dyn std::error::Error>> {
     let bar = Arc::clone(bar);
     let (counted_tx, counted_rx) = mpsc::channel();
-    // `thread::spawn(f)` 是同一个调用，但操作系统不让开线程时会 panic；
-    // `Builder::spawn(f)?` 把这种拒绝变成一个错误。
     let thread = thread::Builder::new()
         .name(format!("Thread-{i}"))
         .spawn(move || {
