@@ -327,7 +327,11 @@ fn non_daemon_keeps_printing_until_killed() {
 
     let pid = running.child.id();
     drop(running); // 杀掉并回收
-    assert!(!testing::alive(pid));
+    // 看一个进程还在不在，测试帮手只会在 Linux 和 Windows 上看。
+    #[cfg(any(target_os = "linux", windows))]
+    assert!(!testing::alive(pid), "{pid}");
+    #[cfg(not(any(target_os = "linux", windows)))]
+    let _ = pid;
 }
 
 #[test]
