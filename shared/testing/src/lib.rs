@@ -124,6 +124,44 @@ pub fn run(mut cmd: Command, limit: Duration) -> Output {
     }
 }
 
+/// 像 `… | head -c <bytes>`：读 `bytes` 个字节（不够就读到结束）后关掉管道的读端，
+/// 等程序结束，最多等 `limit`（超过就杀掉它并 panic）。返回的 `stdout` 是读到的那些字节。
+#[track_caller]
+pub fn closed_pipe(mut cmd: Command, bytes: usize, limit: Duration) -> Output {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the lesson binary");
+    let mut head = Vec::new();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let _ = stdout.take(bytes as u64).read_to_end(&mut head); // 读完就丢掉读端
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the lesson") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running {limit:?} after the pipe closed");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Output {
+        status,
+        stdout: String::from_utf8_lossy(&head).into_owned(),
+        stderr: err.join().expect("stderr reader"),
+        wall: start.elapsed(),
+    }
+}
+
 type Reader = std::thread::JoinHandle<String>;
 
 /// 在后台线程里读完子进程的输出，免得管道写满把它卡住。
