@@ -275,4 +275,46 @@ mod tests {
         assert!(counted >= 2, "{counted}");
         assert!(listed.iter().any(|(_, n)| n == "counted"), "{listed:?}");
     }
+
+    /// 系统线程池 (thread pool) 的线程从 `ntdll.dll` 里开始运行，不是程序开的，不算——
+    /// Windows 10 进程启动时加载器开的几个线程就是这种线程。这里自己往线程池里丢一个
+    /// 回调，让池子开一个这样的线程，看它不在列表里。
+    #[cfg(windows)]
+    #[test]
+    fn the_systems_thread_pool_threads_are_not_counted() {
+        use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+        use windows_sys::Win32::System::Threading::{
+            GetCurrentThreadId, PTP_CALLBACK_INSTANCE, TrySubmitThreadpoolCallback,
+        };
+        static POOL_THREAD: AtomicU32 = AtomicU32::new(0);
+        static RELEASE: AtomicBool = AtomicBool::new(false);
+        unsafe extern "system" fn work(_: PTP_CALLBACK_INSTANCE, _: *mut core::ffi::c_void) {
+            // SAFETY: 没有参数，只返回当前线程的线程号。
+            POOL_THREAD.store(unsafe { GetCurrentThreadId() }, Ordering::SeqCst);
+            while !RELEASE.load(Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        }
+        // SAFETY: 回调是上面的函数，不用上下文，用默认的线程池。
+        let ok = unsafe {
+            TrySubmitThreadpoolCallback(Some(work), std::ptr::null_mut(), std::ptr::null())
+        };
+        assert_ne!(ok, 0, "submit to the thread pool");
+        while POOL_THREAD.load(Ordering::SeqCst) == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let pool = u64::from(POOL_THREAD.load(Ordering::SeqCst));
+        let listed = list().unwrap();
+        RELEASE.store(true, Ordering::SeqCst);
+        // SAFETY: 同上。
+        let me = u64::from(unsafe { GetCurrentThreadId() });
+        assert!(
+            listed.iter().any(|(t, _)| *t == me),
+            "this thread {me}: {listed:?}"
+        );
+        assert!(
+            listed.iter().all(|(t, _)| *t != pool),
+            "pool thread {pool}: {listed:?}"
+        );
+    }
 }
