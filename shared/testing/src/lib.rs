@@ -473,10 +473,9 @@ mod tests {
     #[cfg(any(target_os = "linux", windows))]
     #[test]
     fn descendants_finds_a_child_and_alive_sees_it_end() {
-        // 一个会一直等下去的子进程：它的标准输入是一个没人写的管道。
-        let program = if cfg!(windows) { "findstr" } else { "cat" };
+        // 一个会一直等下去的子进程：命令行解释器读一个没人写的管道，等下一条命令。
+        let program = if cfg!(windows) { "cmd" } else { "sh" };
         let mut child = Command::new(program)
-            .arg(if cfg!(windows) { "x" } else { "-" })
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
