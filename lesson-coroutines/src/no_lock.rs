@@ -12,7 +12,7 @@
 //! 要把它交给多线程运行时的 `tokio::spawn`，编译器会拒绝（大意：`Rc<Cell<u32>>` cannot
 //! be sent between threads safely），那时就得换成 `Arc<Mutex<…>>` 或原子类型 (atomic)：
 //!
-//! ```compile_fail,E0277
+//! ```compile_fail
 //! use std::{cell::Cell, rc::Rc};
 //! async fn count(counter: Rc<Cell<u32>>) {
 //!     counter.set(counter.get() + 1);

@@ -9,15 +9,16 @@
 //!
 //! 上表：N 个 tokio 任务 (task) 或 N 个操作系统线程 (OS thread) 各睡 1 秒，量墙钟时间
 //! 和每个的内存。每一行在一个新启动的子进程（本程序再运行一次，加隐藏选项 `--role`）
-//! 里量，内核记下的峰值常驻内存 (VmHWM, peak RSS) 就只属于这一次测量：
-//! 每个的内存 = (峰值 − 开始前的常驻内存) / N，虚拟内存 (VmPeak) 同理。
+//! 里量，系统记下的峰值常驻内存 (peak RSS) 就只属于这一次测量：
+//! 每个的内存 = (N 个都在时或峰值里大的那个 − 开始前的常驻内存) / N，虚拟内存同理
+//! （`shared::memory` 问操作系统；macOS 不记虚拟内存的峰值，所以 N 个都在时要量一次）。
 //! 任务只存 future 的状态和调度用的头部，几百字节；线程要预留一整段栈（默认 2 MiB
 //! 虚拟内存），而且它的内核栈等内核内存不算进 RSS，真实成本比表里还高。
 //! 下表：一个接一个地创建并等它结束，平均每个进程、线程、任务要多久。
 //! 别的程序占着 CPU 时，时间会大好几倍（见过创建一个线程 340 µs，空闲时 37 µs）。所以上表的
 //! 每个子进程量自己的时候顺便看别的程序占了几个 CPU；下表前后各停 0.25 秒看一看（下表自己
 //! 开的子进程不能算作别人）。超过 0.3 个 CPU 就说机器忙，不下结论。
-//! 只支持 Linux（读 /proc/self/status）；数字要用 release 构建来量。
+//! 数字要用 release 构建来量。
 //! 试一试 (try this)：小机器上用 `--max 100000`，只量到十万。
 
 use std::ffi::OsString;
@@ -25,6 +26,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
+use shared::memory;
 use shared::time::secs;
 use shared::work::{others_since, ticks};
 
@@ -177,21 +179,22 @@ fn child(role: Role, count: u64) -> Res {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()?;
-    let (rss, size) = (kib("VmRSS")?, kib("VmSize")?);
+    let before_memory = memory::now()?;
     let before = ticks()?;
     let start = Instant::now();
-    match role {
-        Role::Nothing => {}
+    let during = match role {
+        Role::Nothing => before_memory,
         // 每个任务从创建起睡 1 秒；留着句柄 (JoinHandle)，最后逐个等它们结束。
         Role::Tasks => runtime.block_on(async {
             let mut tasks = Vec::new();
             for _ in 0..count {
                 tasks.push(tokio::spawn(tokio::time::sleep(one_second)));
             }
+            let during = memory::now()?; // N 个都在
             for task in tasks {
                 task.await?;
             }
-            Res::Ok(())
+            Res::Ok(during)
         })?,
         Role::Threads => {
             let mut threads = Vec::new();
@@ -200,17 +203,27 @@ fn child(role: Role, count: u64) -> Res {
                     std::thread::Builder::new().spawn(move || std::thread::sleep(one_second))?;
                 threads.push(thread);
             }
+            let during = memory::now()?; // N 个都在
             for thread in threads {
                 thread.join().map_err(|_| "睡眠的线程 panic 了")?;
             }
+            during
         }
-    }
+    };
     let wall = start.elapsed();
     let others = others_since(before, wall)?;
-    let (hwm, peak) = (kib("VmHWM")?, kib("VmPeak")?);
-    let each = |high: u64, low: u64| high.saturating_sub(low) as f64 * 1024.0 / count as f64;
+    let after = memory::now()?;
+    let each = |high: u64, low: u64| high.saturating_sub(low) as f64 / count as f64;
+    let rss = each(
+        after.peak_resident.max(during.resident),
+        before_memory.resident,
+    );
+    let vm = each(
+        after.peak_virtual.max(during.virtual_size),
+        before_memory.virtual_size,
+    );
     let wall = wall.as_secs_f64();
-    println!("{wall} {} {} {others}", each(hwm, rss), each(peak, size));
+    println!("{wall} {rss} {vm} {others}");
     Ok(())
 }
 
@@ -254,17 +267,6 @@ fn others_now() -> Res<f64> {
     let start = Instant::now();
     std::thread::sleep(Duration::from_millis(250));
     Ok(others_since(before, start.elapsed())?)
-}
-
-/// 本进程 /proc/self/status 里 `name` 一项的值，单位 KiB（如 `VmHWM` 是峰值常驻内存）。
-fn kib(name: &str) -> Res<u64> {
-    let status = std::fs::read_to_string("/proc/self/status")
-        .map_err(|e| format!("读不到 /proc/self/status（scale 只支持 Linux）：{e}"))?;
-    let value = status.lines().find_map(|l| {
-        let rest = l.strip_prefix(name)?.strip_prefix(':')?;
-        rest.trim().strip_suffix(" kB")?.parse().ok()
-    });
-    Ok(value.ok_or_else(|| format!("/proc/self/status 里没有 {name}"))?)
 }
 
 fn average(reps: u32, mut once: impl FnMut() -> Res) -> Res<Duration> {
