@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use ipc_channel::ipc::{OpaqueIpcReceiver, OpaqueIpcSender};
 
 use super::cleanup;
-use super::spawn::{Entry, Outcome, anchor, fingerprint};
+use super::spawn::{Entry, Reply, anchor, fingerprint};
 use super::{CHILD_ARG, Error, Message, Target};
 
 /// 子进程的退出码：做完了（0）、有函数 panic 了（101，和 Rust 程序 panic 后一样）、
@@ -36,7 +36,8 @@ pub(super) fn main() -> i32 {
         return 2;
     }
     let mut code = 0;
-    while let Ok(start) = hello.jobs.recv() {
+    // 通道断了（父进程不在了）或者收到 `None`（没有别的事了）就结束。
+    while let Ok(Some(start)) = hello.jobs.recv() {
         let base = anchor as fn() as *const ();
         // SAFETY: `start.entry` 是父进程用 `spawn::entry_of::<F, Args>` 算出的
         // `entry::<F, Args>` 离 `anchor` 的距离。父进程和我们是同一次编译的同一个程序文件：
@@ -67,7 +68,7 @@ where
     // 捕获了零大小值的闭包也一样——被捕获的值也跟着"复制"到了子进程，所以别让闭包捕获
     // 表示"只在本进程成立"的凭证类型 (token)。
     let f: F = unsafe { std::mem::zeroed() };
-    let reply = reply.to::<Outcome<F::Output>>();
+    let reply = reply.to::<Reply<F::Output>>();
     let (outcome, ok) = match args.to::<Args>().recv() {
         Ok(args) => {
             IN_JOB.set(true);
@@ -89,7 +90,7 @@ where
         Err(e) => (Err(Error(format!("子进程没收到参数：{e}"))), false),
     };
     let _ = io::stdout().flush();
-    let _ = reply.send(outcome);
+    let _ = reply.send(Some(outcome));
     ok
 }
 

@@ -220,7 +220,7 @@ fn too_slow(child: &Child) -> Error {
 #[cfg(unix)]
 pub(super) fn handshake(
     mut command: Command,
-) -> Result<(Lifeline, Child, IpcSender<Start>), Error> {
+) -> Result<(Lifeline, Child, IpcSender<Option<Start>>), Error> {
     use std::os::fd::OwnedFd;
     use std::os::unix::net::UnixStream;
 
@@ -499,7 +499,7 @@ fn probe_tmpdir() -> io::Result<()> {
 #[cfg(windows)]
 pub(super) fn handshake(
     mut command: Command,
-) -> Result<(Lifeline, Child, IpcSender<Start>), Error> {
+) -> Result<(Lifeline, Child, IpcSender<Option<Start>>), Error> {
     use std::sync::mpsc;
 
     let (server, name) = ipc::IpcOneShotServer::<IpcSender<Hello>>::new()

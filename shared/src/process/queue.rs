@@ -74,13 +74,17 @@ impl<T: Message> Queue<T> {
     /// 抛出 `queue.Empty`）。`Duration::ZERO` 就是不等（`block=False`）。
     pub fn get_timeout(&self, timeout: Duration) -> Result<Option<T>, Error> {
         let (id, answer) = self.ask()?;
-        match answer.try_recv_timeout(timeout) {
-            Ok(item) => return Ok(item),
-            Err(ipc_channel::TryRecvError::Empty) => {}
-            Err(ipc_channel::TryRecvError::IpcError(e)) => return Err(e.into()),
-        }
-        // 超时了：请经纪人取消。它要么已经发出了值（那就收下），要么回一个 None。
-        self.requests.send(Request::Cancel(id))?;
+        // 到点时请经纪人取消这次等待：它要么已经发出了值，要么回一个 None——总之只回一次，
+        // 这里一直等那一个回答就行。（不用带超时的接收：Windows 上取消一次还没完成的读，
+        // Wine 下偶尔会把刚到的值丢掉。）
+        let cancel = self.requests.clone();
+        thread::Builder::new()
+            .name("sp-timeout".into())
+            .spawn(move || {
+                thread::sleep(timeout);
+                let _ = cancel.send(Request::Cancel(id));
+            })
+            .map_err(|e| Error(format!("开不了计时的线程 (thread refused)：{e}")))?;
         Ok(answer.recv()?)
     }
 

@@ -8,7 +8,9 @@
 //!    通道。参数在子进程开始读之后才发，结果由父进程的一个线程随到随收，所以多大的消息
 //!    都不会卡住。
 
+use std::fmt;
 use std::process::{Child, Command, ExitStatus};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::thread;
 use std::time::Duration;
@@ -30,7 +32,8 @@ pub(super) struct Start {
 /// 握手时父进程交给子进程的：派活的通道，和证明"我们是同一次编译的程序"的指纹。
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct Hello {
-    pub(super) jobs: IpcReceiver<Start>,
+    /// `Some`：一件事；`None`：没有了，做完手上的就退出。
+    pub(super) jobs: IpcReceiver<Option<Start>>,
     pub(super) fingerprint: String,
 }
 
@@ -71,6 +74,10 @@ pub(super) type Entry = fn(OpaqueIpcReceiver, OpaqueIpcSender) -> bool;
 /// 一件事的结果：函数的返回值，或一行说明（函数 panic 了、没收到参数）。
 pub(super) type Outcome<R> = Result<R, Error>;
 
+/// 送结果的通道里的一条：子进程送来 `Some(结果)`；子进程死了，父进程的看守线程
+/// 往里放一个 `None`。
+pub(super) type Reply<R> = Option<Outcome<R>>;
+
 /// `f` 在子进程里的入口离 `anchor` 多远。`F` 必须是零大小的类型（函数名、不捕获变量的
 /// 闭包），这在编译时检查：捕获的变量在本进程的内存里，子进程看不到。
 pub(super) fn entry_of<F, Args>(_f: F) -> isize
@@ -95,9 +102,51 @@ pub(super) struct Worker {
     /// 收结果的线程也要看它是否已经结束，所以放在锁里。
     child: Arc<Mutex<Child>>,
     pid: u32,
-    pub(super) jobs: Option<IpcSender<Start>>,
+    pub(super) jobs: Option<IpcSender<Option<Start>>>,
+    /// 看守线程和正在做的那件事共用：子进程死了没有、死了该叫醒谁。
+    watch: Arc<Mutex<Watch>>,
     /// 子进程的生命线：最后才丢（见 `Drop`）。
     lifeline: Option<Lifeline>,
+    /// 告诉看守线程不用再看了。
+    stop: Arc<AtomicBool>,
+}
+
+/// 看守 (watch)：一个线程每 50 毫秒问一次系统子进程结束了没有。结束了，就往正在等的
+/// 那件事的结果通道里放一个 `None`（`poke`），等结果的线程随即醒来。不靠"通道断了"：
+/// Windows 上子进程死了，转交给它的通道不一定断（Wine 下就不断）；也不靠带超时的
+/// 接收：Windows 上取消一次还没完成的读，Wine 下偶尔会把刚到的消息丢掉。
+#[derive(Default)]
+pub(super) struct Watch {
+    dead: bool,
+    poke: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl fmt::Debug for Watch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Watch").field("dead", &self.dead).finish()
+    }
+}
+
+fn lock(watch: &Mutex<Watch>) -> MutexGuard<'_, Watch> {
+    watch.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// 看守线程：子进程结束时叫醒等结果的人；`stop` 之后（Worker 被丢弃）就不看了。
+fn watch_over(child: Arc<Mutex<Child>>, watch: Arc<Mutex<Watch>>, stop: Arc<AtomicBool>) {
+    while !stop.load(Ordering::Relaxed) {
+        let exited = child
+            .lock()
+            .map_or(true, |mut c| !matches!(c.try_wait(), Ok(None)));
+        if exited {
+            let mut watch = lock(&watch);
+            watch.dead = true;
+            if let Some(poke) = watch.poke.take() {
+                poke();
+            }
+            return;
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
 }
 
 /// 工作进程死在一件事上（`Died`），还是本进程这边出了错。
@@ -118,20 +167,32 @@ impl Worker {
         // 测试二进制里 libtest 也读这些参数：只运行 `test_support!` 的测试，不截获它的输出。
         command.args([CHILD_ARG, "--nocapture", "--quiet"]);
         let (lifeline, child, jobs) = cleanup::handshake(command)?;
-        Ok(Worker {
+        let worker = Worker {
             pid: child.id(),
             child: Arc::new(Mutex::new(child)),
             jobs: Some(jobs),
+            watch: Arc::default(),
             lifeline: Some(lifeline),
-        })
+            stop: Arc::default(),
+        };
+        let (child, watch, stop) = (
+            Arc::clone(&worker.child),
+            Arc::clone(&worker.watch),
+            Arc::clone(&worker.stop),
+        );
+        thread::Builder::new()
+            .name("sp-watch".into())
+            .spawn(move || watch_over(child, watch, stop))
+            .map_err(|e| Error(format!("开不了看守子进程的线程 (thread refused)：{e}")))?;
+        Ok(worker)
     }
 
     pub(super) fn pid(&self) -> u32 {
         self.pid
     }
 
-    pub(super) fn child_lock(&self) -> &Mutex<Child> {
-        &self.child
+    pub(super) fn watch(&self) -> &Mutex<Watch> {
+        &self.watch
     }
 
     fn child(&self) -> MutexGuard<'_, Child> {
@@ -140,40 +201,42 @@ impl Worker {
 
     /// 把 `f(args)` 交给子进程，等它的结果。
     pub(super) fn run<R: Message, Args: Message>(
-        jobs: &IpcSender<Start>,
-        child: &Mutex<Child>,
+        jobs: &IpcSender<Option<Start>>,
+        watch: &Mutex<Watch>,
         entry: isize,
         args: Args,
     ) -> Result<Outcome<R>, RunError> {
         let here = |e: std::io::Error| RunError::Here(e.into());
         let (args_tx, args_rx) = ipc::channel::<Args>().map_err(here)?;
-        let (reply_tx, reply_rx) = ipc::channel::<Outcome<R>>().map_err(here)?;
+        let (reply_tx, reply_rx) = ipc::channel::<Reply<R>>().map_err(here)?;
+        {
+            let mut watch = lock(watch);
+            if watch.dead {
+                return Err(RunError::Died);
+            }
+            let poke = reply_tx.clone();
+            watch.poke = Some(Box::new(move || {
+                let _ = poke.send(None);
+            }));
+        }
         let start = Start {
             entry,
             args: args_rx.to_opaque(),
             reply: reply_tx.to_opaque(),
         };
-        jobs.send(start).map_err(|_| RunError::Died)?;
-        // 子进程拿到 Start 后就来读参数：大参数分段发送时，它边读我们边发。
-        args_tx.send(args).map_err(|_| RunError::Died)?;
-        drop(args_tx);
-        // 送结果的通道只有子进程手里有：它断了，或者子进程已经结束，就是它死了。
-        // （Windows 上不一定能从通道看出来——Wine 下就看不出——所以每隔一会儿也问一下系统。）
-        loop {
-            match reply_rx.try_recv_timeout(Duration::from_millis(50)) {
-                Ok(outcome) => return Ok(outcome),
-                Err(ipc_channel::TryRecvError::IpcError(_)) => return Err(RunError::Died),
-                Err(ipc_channel::TryRecvError::Empty) => {
-                    let exited = child
-                        .lock()
-                        .map_or(true, |mut c| !matches!(c.try_wait(), Ok(None)));
-                    if exited {
-                        // 它可能在结束前刚好送出了结果。
-                        return reply_rx.try_recv().map_err(|_| RunError::Died);
-                    }
-                }
+        let result = (|| {
+            jobs.send(Some(start)).map_err(|_| RunError::Died)?;
+            // 子进程拿到 Start 后就来读参数：大参数分段发送时，它边读我们边发。
+            args_tx.send(args).map_err(|_| RunError::Died)?;
+            drop(args_tx);
+            // 子进程送来结果，或者看守线程说它死了。
+            match reply_rx.recv() {
+                Ok(Some(outcome)) => Ok(outcome),
+                _ => Err(RunError::Died),
             }
-        }
+        })();
+        lock(watch).poke = None;
+        result
     }
 
     /// 工作进程死了：等它的退出状态（最多 2 秒，之后结束它），说明它怎样结束。
@@ -194,8 +257,15 @@ impl Worker {
 
     /// 不再派活，等子进程做完手上的事、自己退出。
     pub(super) fn finish(&mut self) -> Result<ExitStatus, Error> {
-        self.jobs = None;
+        stop(self.jobs.take());
         Ok(self.child().wait()?)
+    }
+}
+
+/// 明说"没有别的事了"，而不只是丢掉通道：Wine 下丢掉发送端，子进程那边不一定看得出来。
+fn stop(jobs: Option<IpcSender<Option<Start>>>) {
+    if let Some(jobs) = jobs {
+        let _ = jobs.send(None);
     }
 }
 
@@ -206,6 +276,7 @@ fn describe_death(status: ExitStatus) -> String {
 impl Drop for Worker {
     /// `std::process::Child` 被丢弃时既不等也不杀；我们的子进程被丢弃时一定结束。
     fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
         let mut child = self.child();
         if let Ok(None) = child.try_wait() {
             let _ = child.kill();
@@ -246,14 +317,15 @@ impl<R: Message> Process<R> {
         let entry = entry_of(f);
         let mut worker = Worker::spawn()?;
         let jobs = worker.jobs.take().expect("刚启动的子进程有派活的通道");
-        let child = Arc::clone(&worker.child);
+        let watch = Arc::clone(&worker.watch);
         let (tx, outcome) = mpsc::channel();
         thread::Builder::new()
             .name("sp-process".into())
             .spawn(move || {
                 cleanup::quiet_sigpipe();
-                // 只做这一件事：`jobs` 随后被丢弃，子进程做完就退出。
-                let _ = tx.send(Worker::run(&jobs, &child, entry, args));
+                // 只做这一件事：随后告诉子进程没有别的事了，它就退出。
+                let _ = tx.send(Worker::run(&jobs, &watch, entry, args));
+                stop(Some(jobs));
             })
             .map_err(|e| Error(format!("开不了收发子进程消息的线程 (thread refused)：{e}")))?;
         Ok(Process {
