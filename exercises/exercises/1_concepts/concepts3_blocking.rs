@@ -1,0 +1,89 @@
+// 练习 concepts3：阻塞 (blocking) 和非阻塞 (non-blocking)——等数据的空隙有没有用上。
+// 对应文档「阻塞性」，课程例子 `cargo run -p lesson-concepts -- blocking`。
+//
+// 一个人（一个线程）做两件事。任务1 做三步后要等数据（另一个线程"读数据"，要一会儿
+// 才送来），拿到数据再做三步；任务2 一共 8 步，不需要那份数据。
+// 阻塞：`recv()` 干等，线程睡着，空隙里什么也不做，任务2 全排在最后。
+// 非阻塞：`try_recv()` 只看一眼——数据没到 (`TryRecvError::Empty`) 就先做一步任务2，
+// 再回来看；空隙被任务2 填上，总耗时变短。
+//
+// 现在 `one_person` 是阻塞的。把等数据的那一句改成非阻塞的。
+
+use std::sync::mpsc::{self, Receiver};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// 读数据要多久：任务1 中间的空隙。
+const GAP: Duration = Duration::from_millis(300);
+/// 每一步活（任务1 和任务2 的都一样）要多久。
+const STEP: Duration = Duration::from_millis(30);
+/// 任务2 一共几步。
+const TASK2_STEPS: u32 = 8;
+
+/// 一步活：实打实地占着 CPU 算满 `STEP`（已经写好，不用改）。
+fn step() {
+    let start = Instant::now();
+    while start.elapsed() < STEP {
+        std::hint::spin_loop();
+    }
+}
+
+/// 发出读数据的请求：另一个线程过 `GAP` 把数据送来。
+fn read_data() -> Receiver<u64> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        thread::sleep(GAP);
+        let _ = tx.send(7);
+    });
+    rx
+}
+
+/// 一个人做完两件事；返回等数据的空隙里做了几步任务2，和收到的数据。
+fn one_person() -> (u32, u64) {
+    let task2_left = TASK2_STEPS;
+    let in_gap = 0;
+    (0..3).for_each(|_| step()); // 任务1 的前三步
+    let data = read_data();
+    // TODO：recv() 让线程睡着干等，空隙里什么也不做。改成一个循环：
+    // 每圈 `data.try_recv()` 看一眼（要 `use std::sync::mpsc::TryRecvError;`），
+    // - `Ok(value)`：数据到了，带着它跳出循环；
+    // - `Err(TryRecvError::Empty)`：还没到，任务2 还有活就做一步 (`step()`)，
+    //   `task2_left` 减一、`in_gap` 加一（两个变量都要改成 `let mut`）；任务2 做完了就只好 `recv()` 等；
+    // - `Err(TryRecvError::Disconnected)`：读数据的线程没送就走了，panic。
+    let value = data.recv().expect("读数据的线程会送来数据");
+    (0..3).for_each(|_| step()); // 任务1 的后三步
+    (0..task2_left).for_each(|_| step()); // 任务2 剩下的
+    (in_gap, value)
+}
+
+fn main() {
+    let start = Instant::now();
+    let (in_gap, value) = one_person();
+    println!("收到数据 {value}；等数据的空隙里，任务2 做了 {in_gap} 步.");
+    println!("总耗时 {:?}.", start.elapsed());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gap_is_used_for_task2() {
+        let start = Instant::now();
+        let (in_gap, value) = one_person();
+        let total = start.elapsed();
+        assert_eq!(value, 7, "任务1 还是要拿到数据");
+        // 空隙 300 毫秒，一步 30 毫秒：空闲的机器上 8 步都能塞进去，忙的时候也有一半。
+        assert!(
+            in_gap >= TASK2_STEPS / 2,
+            "等数据的空隙里任务2 只做了 {in_gap} 步：recv() 让线程干等着。\
+             用 try_recv() 看一眼，数据没到就先做一步任务2"
+        );
+        // 阻塞时：6 步任务1 + 空隙 + 8 步任务2；非阻塞省下了塞进空隙的那几步。
+        let blocking = STEP * (6 + TASK2_STEPS) + GAP;
+        assert!(
+            total + STEP * (in_gap / 2) < blocking,
+            "总耗时 {total:?}，阻塞的做法也只要约 {blocking:?}：空隙里做的那 {in_gap} 步没省下时间"
+        );
+    }
+}
