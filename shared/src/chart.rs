@@ -143,6 +143,10 @@ impl Drop for Sampler {
     }
 }
 
+/// 名字以它开头的线程是 `shared::process` 自己的（收发消息、生命线、喂料），不是例子
+/// 启动的，图上不画。
+pub const INTERNAL: &str = "sp-";
+
 /// 一个线程：(进程号, 线程号)。
 type Task = (u32, u32);
 
@@ -162,6 +166,9 @@ fn sample_until(stop: &AtomicBool, me: Option<u32>) -> Vec<Span> {
             let Some(state) = read_state(task, root) else {
                 continue; // 线程刚好结束了
             };
+            if state.comm.starts_with(INTERNAL) {
+                continue;
+            }
             match names.iter_mut().find(|(t, _)| *t == task) {
                 Some((_, name)) => *name = state.comm.clone(),
                 None => names.push((task, state.comm.clone())),
