@@ -45,7 +45,11 @@ mod tests {
     #[test]
     fn the_three_tasks_take_turns() {
         let order = one_core(&TASKS);
-        assert_eq!(order.len(), 9, "三件事各 3 口，一共该有 9 口，实际 {order:?}");
+        assert_eq!(
+            order.len(),
+            9,
+            "三件事各 3 口，一共该有 9 口，实际 {order:?}"
+        );
         assert_eq!(
             order[..3],
             ["喝酒", "抽烟", "吃烤鸭"],

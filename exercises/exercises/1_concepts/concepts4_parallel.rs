@@ -47,6 +47,7 @@ fn main() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Mutex;
     use std::time::{Duration, Instant};
 
     /// 数到多少：调试构建 (debug build) 里一个线程约算 0.3 秒。
@@ -54,6 +55,7 @@ mod tests {
 
     #[test]
     fn the_work_is_split_into_one_part_per_cpu() {
+        let _one_at_a_time = ONE_AT_A_TIME.lock();
         let parts = count_parallel(100_000, 3);
         assert_eq!(parts.len(), 3, "分成 3 份，就该有 3 个结果，实际 {parts:?}");
         assert_eq!(
@@ -65,6 +67,9 @@ mod tests {
     }
 
     /// 量 `f` 用了多久。
+    /// 这个文件的测试一个一个地跑：同时跑的另一个测试也在算，会打乱计时。
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
     fn time(f: impl FnOnce()) -> Duration {
         let t = Instant::now();
         f();
@@ -83,6 +88,7 @@ mod tests {
 
     #[test]
     fn more_cpus_make_it_faster() {
+        let _one_at_a_time = ONE_AT_A_TIME.lock();
         let n = cpus().min(4);
         if n < 2 {
             println!("注：本进程只能用 1 个 CPU，看不到并行的加速，这一项不判断.");
@@ -98,9 +104,10 @@ mod tests {
         let bound = 1.0 + 0.4 * (n - 1) as f64;
         // 一轮：一个线程算全部、你的 n 个线程、对照的 n 个线程，紧挨着量，机器忙闲差不多。
         // 加速比 = 一个线程的耗时 ÷ n 个线程的耗时。最多量 4 轮，有一轮够了就停。
-        let (mut yours, mut machine) = (0.0f64, 0.0f64);
+        let (mut yours, mut machine, mut slow) = (0.0f64, 0.0f64, 0);
         for round in 0..4 {
-            let one = time(|| drop(std::hint::black_box(count_primes(0..LIMIT))));
+            let one = || time(|| drop(std::hint::black_box(count_primes(0..LIMIT))));
+            let before = one();
             let mine = || time(|| drop(count_parallel(LIMIT, n)));
             let theirs = || time(|| reference(n));
             let (mine, theirs) = if round % 2 == 0 {
@@ -109,24 +116,29 @@ mod tests {
                 let theirs = theirs();
                 (mine(), theirs)
             };
-            let (y, m) = (
-                one.as_secs_f64() / mine.as_secs_f64(),
-                one.as_secs_f64() / theirs.as_secs_f64(),
-            );
+            // 一个线程的耗时在前后各量一次，取快的那次：别的程序恰好在量它时打扰，
+            // 不会让加速比虚高。
+            let one = before.min(one()).as_secs_f64();
+            let (y, m) = (one / mine.as_secs_f64(), one / theirs.as_secs_f64());
             if y >= bound {
                 return;
             }
-            if y >= 0.8 * m {
-                println!(
-                    "注：机器忙 (busy)：这一轮 {n} 个线程最多只快 {m:.2} 倍，你的快了 {y:.2} 倍，\
-                     够不到 {bound:.1} 倍也不算错."
-                );
-                return;
+            // 对照的写法这一轮也够不到：机器太忙，这一轮判断不了。对照够得到、你的
+            // 差得远（不到它的八成），才算一次"你的慢"。
+            if m >= bound && y < 0.8 * m {
+                slow += 1;
             }
             (yours, machine) = (yours.max(y), machine.max(m));
         }
+        if slow < 2 {
+            println!(
+                "注：机器忙 (busy)：4 轮里对照的写法最多快 {machine:.2} 倍，你的最多快 {yours:.2} 倍，\
+                 量不准，这一项不判断."
+            );
+            return;
+        }
         panic!(
-            "分给 {n} 个线程最多只快了 {yours:.2} 倍（同一轮里对照的写法快了 {machine:.2} 倍）：\
+            "分给 {n} 个线程最多只快了 {yours:.2} 倍（对照的写法最多快了 {machine:.2} 倍）：\
              线程是不是一个接一个地跑了？先把 {n} 个线程都开出去，再逐个 join"
         );
     }

@@ -42,7 +42,10 @@ fn race(window: Duration) -> (u64, u64) {
 
 fn main() {
     let (num, calls) = race(Duration::from_millis(100));
-    println!("两个线程一共加了 {calls} 次，计数器 = {num}，丢了 {} 次.", calls - num);
+    println!(
+        "两个线程一共加了 {calls} 次，计数器 = {num}，丢了 {} 次.",
+        calls - num
+    );
 }
 
 #[cfg(test)]
