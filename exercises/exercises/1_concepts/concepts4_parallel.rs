@@ -17,7 +17,10 @@ fn count_primes(range: Range<u64>) -> u64 {
 }
 
 fn is_prime(n: u64) -> bool {
-    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
+    n >= 2
+        && (2..)
+            .take_while(|d| d * d <= n)
+            .all(|d| !n.is_multiple_of(d))
 }
 
 /// 把 `0..limit` 平分成 `threads` 份，每份一个线程，返回每份数到的个数。
@@ -106,7 +109,11 @@ mod tests {
         // 加速比 = 一个线程的耗时 ÷ n 个线程的耗时。最多量 4 轮，有一轮够了就停。
         let (mut yours, mut machine, mut slow) = (0.0f64, 0.0f64, 0);
         for round in 0..4 {
-            let one = || time(|| drop(std::hint::black_box(count_primes(0..LIMIT))));
+            let one = || {
+                time(|| {
+                    std::hint::black_box(count_primes(0..LIMIT));
+                })
+            };
             let before = one();
             let mine = || time(|| drop(count_parallel(LIMIT, n)));
             let theirs = || time(|| reference(n));

@@ -19,7 +19,10 @@ fn count_primes(start: u64, end: u64) -> u64 {
 }
 
 fn is_prime(n: u64) -> bool {
-    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
+    n >= 2
+        && (2..)
+            .take_while(|d| d * d <= n)
+            .all(|d| !n.is_multiple_of(d))
 }
 
 /// 子进程里运行的函数：数自己那一段，把 (PID, 个数) 放进队列。

@@ -27,9 +27,11 @@ fn coding() -> u32 {
     std::process::id()
 }
 
+/// `supervise` 的结果：p1 怎样结束（它的 `join` 的结果）和 p2 交回的 PID。
+type Outcome = Result<(Result<(), process::Error>, u32), process::Error>;
+
 /// 先启动会卡住的 p1，最多等它 `patience`；然后启动 p2。
-/// 返回 p1 怎样结束（`join` 的结果）和 p2 交回的 PID。
-fn supervise(patience: Duration) -> Result<(Result<(), process::Error>, u32), process::Error> {
+fn supervise(patience: Duration) -> Outcome {
     let mut p1 = Process::spawn(stuck, ())?;
     println!("p1 一直阻塞，PID是{}", p1.pid());
     if !p1.join_timeout(patience) {
@@ -43,10 +45,7 @@ fn supervise(patience: Duration) -> Result<(Result<(), process::Error>, u32), pr
 
 /// 在另一个线程里运行 `supervise`，最多等 `limit`：它卡住了就返回 `None`。
 /// （卡住的线程和子进程在本进程结束时一起结束。）
-fn supervise_within(
-    patience: Duration,
-    limit: Duration,
-) -> Option<Result<(Result<(), process::Error>, u32), process::Error>> {
+fn supervise_within(patience: Duration, limit: Duration) -> Option<Outcome> {
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || tx.send(supervise(patience)));
     rx.recv_timeout(limit).ok()

@@ -20,7 +20,10 @@ fn count_primes(start: u64, end: u64) -> u64 {
 }
 
 fn is_prime(n: u64) -> bool {
-    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
+    n >= 2
+        && (2..)
+            .take_while(|d| d * d <= n)
+            .all(|d| !n.is_multiple_of(d))
 }
 
 /// 交给工作进程的一件事：数一段，交回 (做这件事的进程的 PID, 个数)。
@@ -122,7 +125,11 @@ mod tests {
         let bound = 1.0 + 0.3 * (n - 1) as f64;
         let (mut yours, mut machine, mut slow) = (0.0f64, 0.0f64, 0);
         for round in 0..4 {
-            let one = || time(|| drop(std::hint::black_box(count_primes(0, LIMIT))));
+            let one = || {
+                time(|| {
+                    std::hint::black_box(count_primes(0, LIMIT));
+                })
+            };
             let before = one();
             let pool =
                 || time(|| drop(count_with_pool(LIMIT, 2 * n as u64, n).expect("池正常工作")));
