@@ -69,8 +69,8 @@ mod tests {
 
     shared::process::test_support!();
 
-    /// 数到多少：调试构建 (debug build) 里一个进程约算 0.3 秒。
-    const LIMIT: u64 = 250_000;
+    /// 数到多少：调试构建 (debug build) 里一个进程约算 0.2 秒。
+    const LIMIT: u64 = 200_000;
 
     #[test]
     fn the_workers_are_reused_processes() {
@@ -125,7 +125,7 @@ mod tests {
         // 两个核至少 1.3 倍，四个核至少 2 倍（算上建池、收池的时间）。
         let bound = 1.0 + 0.3 * (n - 1) as f64;
         let (mut yours, mut machine, mut slow) = (0.0f64, 0.0f64, 0);
-        for round in 0..4 {
+        for round in 0..3 {
             let one = || {
                 time(|| {
                     std::hint::black_box(count_primes(0, LIMIT));
@@ -157,7 +157,7 @@ mod tests {
         }
         if slow < 2 {
             println!(
-                "注：机器忙 (busy)：4 轮里对照的写法最多快 {machine:.2} 倍，你的池最多快 {yours:.2} 倍，\
+                "注：机器忙 (busy)：3 轮里对照的写法最多快 {machine:.2} 倍，你的池最多快 {yours:.2} 倍，\
                  量不准，这一项不判断."
             );
             return;

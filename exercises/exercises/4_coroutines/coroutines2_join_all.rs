@@ -12,12 +12,12 @@
 
 use std::time::{Duration, Instant};
 
-/// 一个协程：打印、睡 100 毫秒（异步的睡眠，会交出执行权）、再打印。
+/// 一个协程：打印、睡 200 毫秒（异步的睡眠，会交出执行权）、再打印。
 /// 返回它开始和结束的时刻。
 async fn hello(i: u32) -> (Instant, Instant) {
     let start = Instant::now();
     println!("Hello world! ({i})");
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
     println!("Hello again! ({i})");
     (start, Instant::now())
 }
@@ -65,10 +65,10 @@ mod tests {
             "有的协程在别的协程结束之后才开始：它们是一个一个地 .await 的。\
              先把三个 future 放进 Vec，再 join_all(…).await 一起等"
         );
-        // 一起等：约 100 毫秒；一个一个：至少 300 毫秒。
+        // 一起等：约 200 毫秒；一个一个：至少 600 毫秒。
         assert!(
-            total < Duration::from_millis(200),
-            "总耗时 {total:?}，三个 100 毫秒的睡眠没有重叠"
+            total < Duration::from_millis(400),
+            "总耗时 {total:?}，三个 200 毫秒的睡眠没有重叠"
         );
     }
 }

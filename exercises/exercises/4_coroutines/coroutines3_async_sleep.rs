@@ -14,11 +14,11 @@ use std::time::{Duration, Instant};
 
 use futures::future::join_all;
 
-/// 一个协程：打印、睡 100 毫秒、再打印。返回它是在哪个线程上跑的。
+/// 一个协程：打印、睡 200 毫秒、再打印。返回它是在哪个线程上跑的。
 async fn hello() -> thread::ThreadId {
     println!("Hello world! ({:?})", thread::current().id());
     // TODO：这一睡，运行时唯一的线程就停下了。换成异步的 `tokio::time::sleep(…).await`。
-    thread::sleep(Duration::from_millis(100));
+    thread::sleep(Duration::from_millis(200));
     println!("Hello again! ({:?})", thread::current().id());
     thread::current().id()
 }
@@ -51,9 +51,9 @@ mod tests {
             threads.iter().all(|&t| t == thread::current().id()),
             "三个协程都应该在同一个线程（运行时的这一个线程）上跑：{threads:?}"
         );
-        // 阻塞的睡眠：至少 300 毫秒；异步的：约 100 毫秒。
+        // 阻塞的睡眠：至少 600 毫秒；异步的：约 200 毫秒。
         assert!(
-            total < Duration::from_millis(200),
+            total < Duration::from_millis(400),
             "总耗时 {total:?}：三次睡眠首尾相接。std::thread::sleep 让整个线程停下，\
              换成 tokio::time::sleep(…).await"
         );

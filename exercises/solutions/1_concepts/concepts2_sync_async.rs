@@ -16,16 +16,17 @@ use std::time::{Duration, Instant};
 const TASK1: Duration = Duration::from_millis(200);
 const TASK2: Duration = Duration::from_millis(150);
 
-/// 任务1：一会儿之后得出 42。
-fn task1() -> u64 {
+/// 任务1：一会儿之后得出 42。还交回它做完的时刻（从 `start` 算起）。
+fn task1(start: Instant) -> (u64, Duration) {
     thread::sleep(TASK1);
-    42
+    (42, start.elapsed())
 }
 
-/// 任务2 自己的活：一会儿之后得出 8，用不着任务1 的结果。
-fn task2_own_work() -> u64 {
+/// 任务2 自己的活：一会儿之后得出 8，用不着任务1 的结果。还交回它开始和做完的时刻。
+fn task2_own_work(start: Instant) -> (u64, Duration, Duration) {
+    let began = start.elapsed();
     thread::sleep(TASK2);
-    8
+    (8, began, start.elapsed())
 }
 
 /// 一次运行的记录（从开始算起的时刻）。
@@ -35,35 +36,33 @@ struct Report {
     task1_done: Duration,
     /// 任务2 开始做自己的活的时刻。
     task2_began: Duration,
+    /// 任务2 做完自己的活的时刻。
+    task2_own_done: Duration,
     /// 任务2 最后算出的和。
     sum: u64,
-    /// 两个任务都结束的时刻。
-    total: Duration,
 }
 
 fn run() -> Report {
     let start = Instant::now();
     let (tx, rx) = mpsc::channel();
     let t1 = thread::spawn(move || {
-        let result = task1();
-        let done = start.elapsed();
+        let (result, done) = task1(start);
         tx.send(result).expect("任务2 还在等结果");
         done
     });
     let t2 = thread::spawn(move || {
-        let began = start.elapsed();
-        let own = task2_own_work();
+        let (own, began, own_done) = task2_own_work(start);
         // 自己的活做完了，这时才需要任务1 的结果。
         let from_task1 = rx.recv().expect("任务1 会交出结果");
-        (began, from_task1 + own)
+        (began, own_done, from_task1 + own)
     });
     let task1_done = t1.join().expect("任务1 不会 panic");
-    let (task2_began, sum) = t2.join().expect("任务2 不会 panic");
+    let (task2_began, task2_own_done, sum) = t2.join().expect("任务2 不会 panic");
     Report {
         task1_done,
         task2_began,
+        task2_own_done,
         sum,
-        total: start.elapsed(),
     }
 }
 
@@ -71,7 +70,8 @@ fn main() {
     let r = run();
     println!("任务1 在第 {:?} 交出结果.", r.task1_done);
     println!("任务2 在第 {:?} 开始做自己的活.", r.task2_began);
-    println!("和 = {}，总耗时 {:?}.", r.sum, r.total);
+    println!("任务2 在第 {:?} 做完自己的活.", r.task2_own_done);
+    println!("和 = {}.", r.sum);
 }
 
 #[cfg(test)]
@@ -89,13 +89,19 @@ mod tests {
             r.task2_began,
             r.task1_done
         );
-        // 同步时总耗时 ≥ 两段相加（350 毫秒）；异步时约等于长的那段（200 毫秒）。
-        let both = TASK1 + TASK2;
-        let longer = TASK1.max(TASK2);
+        // 两段活同时进行的时间：从任务2 开始到先做完的那个。异步时约等于短的那段
+        // （150 毫秒），所以总耗时约等于长的那段；同步时它们根本不重叠。
+        let overlap = r
+            .task1_done
+            .min(r.task2_own_done)
+            .saturating_sub(r.task2_began);
         assert!(
-            r.total < longer + (both - longer) / 2,
-            "总耗时 {:?}，接近两段相加 {both:?}：两段活没有同时进行",
-            r.total
+            overlap >= TASK2 / 2,
+            "两段活只重叠了 {overlap:?}（任务1 在第 {:?} 做完，任务2 的活从第 {:?} 到第 {:?}）：\
+             它们没有同时进行",
+            r.task1_done,
+            r.task2_began,
+            r.task2_own_done
         );
     }
 }

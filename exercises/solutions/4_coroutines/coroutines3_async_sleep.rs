@@ -7,17 +7,17 @@
 // 时间没到，这个协程就暂停、把线程交还运行时；计时器 (timer) 到点再叫醒它。三个协程
 // 同时在睡，一共约等于一次睡眠。
 //
-// 解法：`tokio::time::sleep(Duration::from_millis(100)).await`。
+// 解法：`tokio::time::sleep(Duration::from_millis(200)).await`。
 
 use std::thread;
 use std::time::{Duration, Instant};
 
 use futures::future::join_all;
 
-/// 一个协程：打印、睡 100 毫秒、再打印。返回它是在哪个线程上跑的。
+/// 一个协程：打印、睡 200 毫秒、再打印。返回它是在哪个线程上跑的。
 async fn hello() -> thread::ThreadId {
     println!("Hello world! ({:?})", thread::current().id());
-    tokio::time::sleep(Duration::from_millis(100)).await; // 异步的睡眠：交出执行权
+    tokio::time::sleep(Duration::from_millis(200)).await; // 异步的睡眠：交出执行权
     println!("Hello again! ({:?})", thread::current().id());
     thread::current().id()
 }
@@ -50,9 +50,9 @@ mod tests {
             threads.iter().all(|&t| t == thread::current().id()),
             "三个协程都应该在同一个线程（运行时的这一个线程）上跑：{threads:?}"
         );
-        // 阻塞的睡眠：至少 300 毫秒；异步的：约 100 毫秒。
+        // 阻塞的睡眠：至少 600 毫秒；异步的：约 200 毫秒。
         assert!(
-            total < Duration::from_millis(200),
+            total < Duration::from_millis(400),
             "总耗时 {total:?}：三次睡眠首尾相接。std::thread::sleep 让整个线程停下，\
              换成 tokio::time::sleep(…).await"
         );
