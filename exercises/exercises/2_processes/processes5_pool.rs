@@ -122,6 +122,11 @@ mod tests {
             println!("注：本进程只能用 1 个 CPU，池再大也快不了，这一项不判断.");
             return;
         }
+        let got = count_with_pool(LIMIT, 2 * n as u64, n).expect("池正常工作");
+        assert!(
+            got.iter().all(|&(pid, _)| pid != std::process::id()),
+            "有的段是在本进程里数的：先把它们交给池，再来比快慢"
+        );
         // 两个核至少 1.3 倍，四个核至少 2 倍（算上建池、收池的时间）。
         let bound = 1.0 + 0.3 * (n - 1) as f64;
         let (mut yours, mut machine, mut slow) = (0.0f64, 0.0f64, 0);
