@@ -9,7 +9,7 @@
 //
 // 现在 `one_person` 是阻塞的。把等数据的那一句改成非阻塞的。
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -24,24 +24,38 @@ const TASK2_STEPS: u32 = 8;
 /// 一步活：实打实地占着 CPU 算满 `STEP`（已经写好，不用改）。
 fn step() {
     let start = Instant::now();
+    record(|log| log.steps.push(start));
     while start.elapsed() < STEP {
         std::hint::spin_loop();
     }
-    // 记下所有步一共花了多久：机器忙时一步会比 STEP 长，测试按实际的算。
-    STEPS_TOOK.fetch_add(start.elapsed().as_micros() as u64, Ordering::Relaxed);
 }
 
-/// 到现在为止所有的步一共花了多少微秒。
-static STEPS_TOOK: AtomicU64 = AtomicU64::new(0);
-
-/// 发出读数据的请求：另一个线程过 `GAP` 把数据送来。
+/// 发出读数据的请求：另一个线程过 `GAP` 把数据送来（已经写好，不用改）。
 fn read_data() -> Receiver<u64> {
+    record(|log| log.asked = Some(Instant::now()));
     let (tx, rx) = mpsc::channel();
     thread::spawn(move || {
         thread::sleep(GAP);
+        record(|log| log.arrived = Some(Instant::now()));
         let _ = tx.send(7);
     });
     rx
+}
+
+/// 给测试看的记录：每一步开始的时刻，请求数据和数据送到的时刻。
+#[derive(Default)]
+struct Log {
+    steps: Vec<Instant>,
+    asked: Option<Instant>,
+    arrived: Option<Instant>,
+}
+
+static LOG: Mutex<Option<Log>> = Mutex::new(None);
+
+fn record(f: impl FnOnce(&mut Log)) {
+    if let Ok(mut log) = LOG.lock() {
+        f(log.get_or_insert_with(Log::default));
+    }
 }
 
 /// 一个人做完两件事；返回等数据的空隙里做了几步任务2，和收到的数据。
@@ -75,24 +89,34 @@ mod tests {
 
     #[test]
     fn the_gap_is_used_for_task2() {
-        let start = Instant::now();
         let (in_gap, value) = one_person();
-        let total = start.elapsed();
-        let steps = Duration::from_micros(STEPS_TOOK.load(Ordering::Relaxed));
         assert_eq!(value, 7, "任务1 还是要拿到数据");
+        let log = LOG.lock().expect("不会 panic").take().expect("有记录");
+        let (asked, arrived) = (
+            log.asked.expect("请求过数据"),
+            log.arrived.expect("数据送到过"),
+        );
+        // 从请求数据到数据送到之间开始的步：阻塞时一步也没有（线程睡着），非阻塞时是任务2 的。
+        let steps_in_gap = log
+            .steps
+            .iter()
+            .filter(|&&t| asked <= t && t < arrived)
+            .count();
         // 空隙 400 毫秒，一步 30 毫秒：8 步都塞得进去；机器很忙、一步拖得很长时也有两步。
         assert!(
-            in_gap >= 2,
-            "等数据的空隙里任务2 只做了 {in_gap} 步：recv() 让线程干等着。\
-             用 try_recv() 看一眼，数据没到就先做一步任务2"
+            steps_in_gap >= 2,
+            "从请求数据到数据送到的 {:?} 里，只开始了 {steps_in_gap} 步：recv() 让线程干等着。\
+             用 try_recv() 看一眼，数据没到就先做一步任务2",
+            arrived - asked
         );
-        // 阻塞的做法 = 所有的步 + 干等的空隙；非阻塞省下了塞进空隙的那几步的时间。
-        // 一步按这次实际的平均算。
-        let blocking = steps + GAP;
-        let saved_at_least = steps / (6 + TASK2_STEPS) * in_gap / 2;
+        assert_eq!(
+            log.steps.len(),
+            6 + TASK2_STEPS as usize,
+            "任务1 的 6 步和任务2 的 {TASK2_STEPS} 步都要做，一步也不能多、不能少"
+        );
         assert!(
-            total + saved_at_least < blocking,
-            "总耗时 {total:?}，阻塞的做法也只要约 {blocking:?}：空隙里做的那 {in_gap} 步没省下时间"
+            in_gap as usize <= steps_in_gap,
+            "你数的空隙里的步数 ({in_gap}) 比实际多 ({steps_in_gap})"
         );
     }
 }
