@@ -6,13 +6,10 @@
 //! 时间线上"一个人"那一行中间是一段等待 `·`。
 //! 非阻塞 (nonblocking)：用 `try_recv` 看一眼，数据没到就先做一口任务2，再回来看——
 //! 空隙被任务2 填满，那一行一直在运行，总耗时也短了。
-//! 只能在 Linux 上运行：绑核用 Linux 的 `sched_setaffinity`，时间线读 Linux 的 `/proc`。
+//! 绑核在 Linux 和 Windows 上做得到；macOS 不能绑核，例子说一行——这里只有"一个人"在算，
+//! 结论不变。时间线读 Linux 内核的 `/proc`，别的系统上只说一行画不出来。
 //!
-//! 复制到自己的项目时再加上：
-//!
-//! ```text
-//!     cargo add libc
-//! ```
+//! 复制到自己的项目里就能运行（只用到 `shared`）。
 //!
 //! 试一试 (try this)：把 `GAP` 改成 0.0，两种做法就一样快了。
 
@@ -24,7 +21,7 @@ use std::time::Instant;
 
 use shared::chart::{Sampler, render};
 use shared::time::secs;
-use shared::work::{mouthful, steps_for};
+use shared::work::{mouthful, pin_to, pinnable_cpu, steps_for};
 
 /// 读数据要多久（文档里的秒）：任务1 中间的空隙。
 const GAP: f64 = 0.5;
@@ -32,8 +29,13 @@ const GAP: f64 = 0.5;
 const TASK2: usize = 8;
 
 pub fn main() -> Result<(), Box<dyn Error>> {
-    let one = current_cpu()?;
+    let one = pinnable_cpu()?; // 此刻所在的 CPU；不能绑核的系统 (macOS) 是 None
     let bite = steps_for(0.1);
+    if one.is_none() {
+        println!(
+            "注：这个系统不能把线程绑到一个 CPU 上 (no CPU pinning)；这里只有一个人在算，结论一样."
+        );
+    }
     println!("阻塞 (blocking)：任务1 停下来干等数据，这段空隙里什么也不做。");
     case(one, bite, true)?;
     println!();
@@ -42,14 +44,16 @@ pub fn main() -> Result<(), Box<dyn Error>> {
 }
 
 /// 一个人：任务1 算三口、等数据、再算三口；任务2 共 [`TASK2`] 口，非阻塞时先塞进空隙里。
-fn case(one: usize, bite: u64, blocking: bool) -> Result<(), Box<dyn Error>> {
+fn case(one: Option<usize>, bite: u64, blocking: bool) -> Result<(), Box<dyn Error>> {
     let sampler = Sampler::start()?;
     let start = Instant::now();
     // `thread::spawn(f)` 是同一个调用，只是操作系统不给开线程时会 panic。
     let person = thread::Builder::new()
         .name("一个人".into())
         .spawn(move || {
-            pin_to(one)?;
+            if let Some(cpu) = one {
+                pin_to(cpu)?;
+            }
             let (mut left, mut in_gap) = (TASK2, 0);
             (0..3).for_each(|_| _ = mouthful(bite)); // 任务1 的前半
             let data = read_data()?;
@@ -93,38 +97,4 @@ fn read_data() -> io::Result<Receiver<()>> {
 
 fn lost() -> io::Error {
     io::Error::other("读数据的线程没有送来数据")
-}
-
-/// 当前线程此刻在哪个 CPU 上：它一定是允许本进程使用的 CPU。
-fn current_cpu() -> io::Result<usize> {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: sched_getcpu 没有参数，只返回一个数，出错时返回 -1。
-        let cpu = unsafe { libc::sched_getcpu() };
-        usize::try_from(cpu).map_err(|_| io::Error::last_os_error())
-    }
-    #[cfg(not(target_os = "linux"))]
-    Err(io::Error::other("这个例子只能在 Linux 上运行 (Linux only)"))
-}
-
-/// 把当前线程绑定到 CPU `cpu` 上：此后内核只在这个 CPU 上运行它。
-fn pin_to(cpu: usize) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: cpu_set_t 是一块位图，全零是合法的空集合；CPU_SET 只写这块内存；
-        // pid 0 表示当前线程，传入的大小就是 `set` 的大小，内核只读它。
-        let failed = unsafe {
-            let mut set: libc::cpu_set_t = std::mem::zeroed();
-            libc::CPU_SET(cpu, &mut set);
-            libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set) != 0
-        };
-        if failed {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(())
-    }
-    #[cfg(not(target_os = "linux"))]
-    Err(io::Error::other(format!(
-        "绑到 CPU {cpu} 只能在 Linux 上做 (Linux only)"
-    )))
 }

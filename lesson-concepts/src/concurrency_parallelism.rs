@@ -7,23 +7,20 @@
 //! 总耗时约等于三件相加 ÷ min(任务数, 核数)。时间线上能看到同一列里几个不同的 CPU 号。
 //! 和 Python 不同：Python 的线程受 GIL 限制，算东西时做不到并行（要用多进程）；
 //! Rust 的线程本来就能并行。
-//! 只能在 Linux 上运行：绑核用 Linux 的 `sched_setaffinity`，时间线和计时读 Linux 的 `/proc`。
+//! 绑核在 Linux 和 Windows 上做得到；macOS 不能绑核，例子说一行：那里"并发"的一半也分到了
+//! 几个 CPU 上，两半一样快。时间线读 Linux 内核的 `/proc`，别的系统上只说一行画不出来。
 //!
-//! 复制到自己的项目时再加上：
+//! 复制到自己的项目里就能运行（只用到 `shared`）。
 //!
-//! ```text
-//!     cargo add libc
-//! ```
-//!
-//! 试一试 (try this)：`taskset -c 0` 只给它一个 CPU 再运行，并行那一半就和并发一样了。
+//! 试一试 (try this)：`taskset -c 0`（Linux；Windows 的 cmd 里是 `start /affinity 1`）只给它一个 CPU
+//! 再运行，并行那一半就和并发一样了。
 
 use std::error::Error;
-use std::io;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use shared::chart::{Sampler, render};
-use shared::work::{cpu_time, mouthful, others_since, steps_for, ticks};
+use shared::work::{cpu_time, mouthful, others_since, pin_to, pinnable_cpu, steps_for, ticks};
 
 /// 三件同样多的计算，也是三个线程的名字（线程名最多 15 个字节）。
 const TASKS: [&str; 3] = ["喝酒", "抽烟", "吃烤鸭"];
@@ -33,11 +30,19 @@ const MOUTHFULS: usize = 5;
 const BUSY: f64 = 0.3;
 
 pub fn main() -> Result<(), Box<dyn Error>> {
-    let one = current_cpu()?;
+    let one = pinnable_cpu()?; // 此刻所在的 CPU；不能绑核的系统 (macOS) 是 None
     let cores = thread::available_parallelism()?.get();
     let bite = steps_for(0.1);
-    println!("并发 (concurrency)：三件事挤在一个 CPU（CPU {one}）上，轮换执行。");
-    let concurrent = phase(bite, Some(one))?;
+    match one {
+        Some(cpu) => println!("并发 (concurrency)：三件事挤在一个 CPU（CPU {cpu}）上，轮换执行。"),
+        None => {
+            println!("并发 (concurrency)：三件事挤在一个 CPU 上，轮换执行。");
+            println!(
+                "注：这个系统不能把线程绑到一个 CPU 上 (no CPU pinning)，这一半也会分到几个 CPU 上，和下面的并行一样快."
+            );
+        }
+    }
+    let concurrent = phase(bite, one)?;
     println!();
     println!("并行 (parallel)：同样三件事，由操作系统分到本进程可用的 {cores} 个 CPU 上同时执行。");
     let parallel = phase(bite, None)?;
@@ -87,38 +92,4 @@ fn phase(bite: u64, pin: Option<usize>) -> Result<Duration, Box<dyn Error>> {
     }
     print!("{}", render(&sampler.finish()));
     Ok(wall)
-}
-
-/// 当前线程此刻在哪个 CPU 上：它一定是允许本进程使用的 CPU。
-fn current_cpu() -> io::Result<usize> {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: sched_getcpu 没有参数，只返回一个数，出错时返回 -1。
-        let cpu = unsafe { libc::sched_getcpu() };
-        usize::try_from(cpu).map_err(|_| io::Error::last_os_error())
-    }
-    #[cfg(not(target_os = "linux"))]
-    Err(io::Error::other("这个例子只能在 Linux 上运行 (Linux only)"))
-}
-
-/// 把当前线程绑定到 CPU `cpu` 上：此后内核只在这个 CPU 上运行它。
-fn pin_to(cpu: usize) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: cpu_set_t 是一块位图，全零是合法的空集合；CPU_SET 只写这块内存；
-        // pid 0 表示当前线程，传入的大小就是 `set` 的大小，内核只读它。
-        let failed = unsafe {
-            let mut set: libc::cpu_set_t = std::mem::zeroed();
-            libc::CPU_SET(cpu, &mut set);
-            libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set) != 0
-        };
-        if failed {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(())
-    }
-    #[cfg(not(target_os = "linux"))]
-    Err(io::Error::other(format!(
-        "绑到 CPU {cpu} 只能在 Linux 上做 (Linux only)"
-    )))
 }

@@ -4,13 +4,10 @@
 //! 同步 (synchronous)：任务2 要用任务1 算出的数，于是先在通道 (channel) 上 `recv`，
 //! 结果到手之前一口也不做——时间线上任务2 先是一段等待 `·`，任务1 结束后才开始算。
 //! 异步 (asynchronous)：任务2 不需要那个结果，一启动就算，和任务1 轮流用这个 CPU。
-//! 只能在 Linux 上运行：绑核用 Linux 的 `sched_setaffinity`，时间线读 Linux 的 `/proc`。
+//! 绑核在 Linux 和 Windows 上做得到；macOS 不能绑核，例子说一行：异步时两个任务会在两个 CPU 上
+//! 同时算。时间线读 Linux 内核的 `/proc`，别的系统上只说一行画不出来。
 //!
-//! 复制到自己的项目时再加上：
-//!
-//! ```text
-//!     cargo add libc
-//! ```
+//! 复制到自己的项目里就能运行（只用到 `shared`）。
 //!
 //! 试一试 (try this)：把任务2 绑到另一个 CPU 上，异步时两个任务就真的同时在算了。
 
@@ -21,11 +18,16 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use shared::chart::{Sampler, render};
-use shared::work::{mouthful, steps_for};
+use shared::work::{mouthful, pin_to, pinnable_cpu, steps_for};
 
 pub fn main() -> Result<(), Box<dyn Error>> {
-    let one = current_cpu()?;
+    let one = pinnable_cpu()?; // 此刻所在的 CPU；不能绑核的系统 (macOS) 是 None
     let bite = steps_for(0.1);
+    if one.is_none() {
+        println!(
+            "注：这个系统不能把线程绑到一个 CPU 上 (no CPU pinning)，异步时两个任务会在两个 CPU 上同时算，而不是轮流."
+        );
+    }
     println!("同步 (synchronous)：任务2 要用任务1 的结果，先等任务1 做完再动手。");
     case(one, bite, true)?;
     println!();
@@ -33,14 +35,14 @@ pub fn main() -> Result<(), Box<dyn Error>> {
     case(one, bite, false)
 }
 
-/// 任务1 算四口，把结果交出去；任务2 算三口，`sync` 时先等任务1 的结果。两个线程都在 CPU `one` 上。
-fn case(one: usize, bite: u64, sync: bool) -> Result<(), Box<dyn Error>> {
+/// 任务1 算四口，把结果交出去；任务2 算三口，`sync` 时先等任务1 的结果。两个线程都绑在 CPU `one` 上。
+fn case(one: Option<usize>, bite: u64, sync: bool) -> Result<(), Box<dyn Error>> {
     let sampler = Sampler::start()?;
     let start = Instant::now();
     let (result_tx, result_rx) = mpsc::channel();
     // `thread::spawn(f)` 是同一个调用，只是操作系统不给开线程时会 panic。
     let task1 = thread::Builder::new().name("任务1".into()).spawn(move || {
-        pin_to(one)?;
+        pin(one)?;
         let result = (0..4).fold(0, |acc: u64, _| acc ^ mouthful(bite));
         let done = start.elapsed(); // 先记下做完的时刻：一交出结果，任务2 可能马上抢到 CPU
         let _ = result_tx.send(result); // 异步时没人要这个结果，也没关系
@@ -49,7 +51,7 @@ fn case(one: usize, bite: u64, sync: bool) -> Result<(), Box<dyn Error>> {
     // 同步时任务2 拿着接收端 (receiver)，异步时根本不要它。
     let needs = sync.then_some(result_rx);
     let task2 = thread::Builder::new().name("任务2".into()).spawn(move || {
-        pin_to(one)?;
+        pin(one)?;
         if let Some(result_rx) = needs {
             let input = result_rx
                 .recv()
@@ -78,36 +80,7 @@ fn case(one: usize, bite: u64, sync: bool) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// 当前线程此刻在哪个 CPU 上：它一定是允许本进程使用的 CPU。
-fn current_cpu() -> io::Result<usize> {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: sched_getcpu 没有参数，只返回一个数，出错时返回 -1。
-        let cpu = unsafe { libc::sched_getcpu() };
-        usize::try_from(cpu).map_err(|_| io::Error::last_os_error())
-    }
-    #[cfg(not(target_os = "linux"))]
-    Err(io::Error::other("这个例子只能在 Linux 上运行 (Linux only)"))
-}
-
-/// 把当前线程绑定到 CPU `cpu` 上：此后内核只在这个 CPU 上运行它。
-fn pin_to(cpu: usize) -> io::Result<()> {
-    #[cfg(target_os = "linux")]
-    {
-        // SAFETY: cpu_set_t 是一块位图，全零是合法的空集合；CPU_SET 只写这块内存；
-        // pid 0 表示当前线程，传入的大小就是 `set` 的大小，内核只读它。
-        let failed = unsafe {
-            let mut set: libc::cpu_set_t = std::mem::zeroed();
-            libc::CPU_SET(cpu, &mut set);
-            libc::sched_setaffinity(0, size_of::<libc::cpu_set_t>(), &set) != 0
-        };
-        if failed {
-            return Err(io::Error::last_os_error());
-        }
-        Ok(())
-    }
-    #[cfg(not(target_os = "linux"))]
-    Err(io::Error::other(format!(
-        "绑到 CPU {cpu} 只能在 Linux 上做 (Linux only)"
-    )))
+/// 绑到 CPU `one` 上；不能绑核时 (`None`) 什么也不做。
+fn pin(one: Option<usize>) -> io::Result<()> {
+    one.map_or(Ok(()), pin_to)
 }

@@ -5,7 +5,7 @@
 //! 线程只能和别人轮流用同样几个核（时间线上的 `-`：可以运行，在等 CPU），不会再快。
 //! 量得准的办法：每个线程数量几次取最快的一次；同时看别的程序占了多少 CPU，
 //! 机器忙就重量，最多三遍，还是忙就直说，不下结论。
-//! 只能在 Linux 上运行：它读 Linux 的 `/proc/stat`。
+//! 最后的时间线读 Linux 内核的 `/proc`，别的系统上只说一行画不出来；表在哪个系统上都量得出来。
 //!
 //! 复制到自己的项目时再加上：
 //!
@@ -56,9 +56,6 @@ pub fn main() -> Result<(), Box<dyn Error>> {
 }
 
 pub fn run(opts: Opts) -> Result<(), Box<dyn Error>> {
-    if !cfg!(target_os = "linux") {
-        return Err("这个例子读 Linux 的 /proc/stat，只能在 Linux 上运行 (Linux only)".into());
-    }
     let cores = thread::available_parallelism()?.get();
     let max = opts.max_threads.map_or(2 * cores, |m| m as usize);
     let total = steps_for(opts.work);

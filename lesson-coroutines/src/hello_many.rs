@@ -13,8 +13,12 @@
 //! 顺序是必然的：`hello()` 里没有 `.await`，第一次被推进就从头跑到尾，下一个才开始。
 //! 和 Python 不同：`#[tokio::main]` 默认是多线程运行时，`tokio::spawn` 出去的任务可能落在
 //! 不同的工作线程 (worker thread) 上；current-thread 运行时才和 asyncio 一样只有一个线程。
-//! 注：文档的 `asyncio.wait(协程列表)` 在 Python 3.11 起会报错，要先包成任务
-//! （`asyncio.create_task`）或改用 `asyncio.gather`。
+//! 注：Python 3.11 起 `asyncio.wait` 不再接受协程对象（TypeError），文档这段要改。它在
+//! 模块顶层运行，事件循环还没转起来，这里用 `asyncio.create_task` 会报 RuntimeError
+//! (no running event loop)；要写 `loop.create_task(hello())`，或者
+//! `loop.run_until_complete(asyncio.gather(*tasks))`。Python 3.14 起连开头的
+//! `asyncio.get_event_loop()` 也会报 RuntimeError（没有事件循环时），新代码写成
+//! `async def main()` 加 `asyncio.run(main())`。
 
 use futures::future::join_all;
 use tracing::Instrument;

@@ -12,7 +12,7 @@
 //! 要把它交给多线程运行时的 `tokio::spawn`，编译器会拒绝（大意：`Rc<Cell<u32>>` cannot
 //! be sent between threads safely），那时就得换成 `Arc<Mutex<…>>` 或原子类型 (atomic)：
 //!
-//! ```compile_fail,E0277
+//! ```compile_fail
 //! use std::{cell::Cell, rc::Rc};
 //! async fn count(counter: Rc<Cell<u32>>) {
 //!     counter.set(counter.get() + 1);
@@ -27,12 +27,14 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-/// 每个协程加 `times` 次，每次之后交出执行权 (`yield_now`)，让别的协程插进来。
-async fn count(counter: Rc<Cell<u32>>, times: u32) {
+/// 每个协程加 `times` 次，每次之后交出执行权 (`yield_now`)，让别的协程插进来；
+/// 返回它做完时计数器的值。
+async fn count(counter: Rc<Cell<u32>>, times: u32) -> u32 {
     for _ in 0..times {
         counter.set(counter.get() + 1); // 读-改-写，中间没有 .await：不会被打断
         tokio::task::yield_now().await;
     }
+    counter.get()
 }
 
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -41,15 +43,25 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let counter = Rc::new(Cell::new(0));
     let local = tokio::task::LocalSet::new();
-    local.block_on(&runtime, async {
+    let finished = local.block_on(&runtime, async {
         let tasks: Vec<_> = (0..3)
             .map(|_| tokio::task::spawn_local(count(Rc::clone(&counter), 100)))
             .collect();
+        let mut finished = Vec::new();
         for task in tasks {
-            task.await?;
+            finished.push(task.await?.to_string());
         }
-        Ok::<_, tokio::task::JoinError>(())
+        Ok::<_, tokio::task::JoinError>(finished)
     })?;
     println!("三个协程各加 100 次，计数器 = {}", counter.get());
+    // 轮流加，三个几乎同时做完。
+    println!(
+        "三个协程做完时，计数器分别是 {}（一个接一个地加会是 100、200、300）.",
+        finished.join("、")
+    );
+    println!(
+        "计数器是 {}：不是 Send，只能留在这个线程上，也没有锁.",
+        std::any::type_name_of_val(&counter)
+    );
     Ok(())
 }

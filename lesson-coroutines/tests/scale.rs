@@ -1,10 +1,60 @@
 //! `scale`：小的 `--max` 也要跑出完整的表；坏的 `--max` 是一行错误、退出码 2。
+//! 结论只在机器不忙时下：平常跑一次（机器碰巧忙也按忙的说法检查），再在两个占满 CPU 的
+//! 线程旁边跑一次，那时一定走"机器忙"那条路。这个文件的测试排队跑，不同时跑。
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
 use std::time::Duration;
 
 use shared_testing::{Output, lesson, run};
 
 const EXE: &str = env!("CARGO_BIN_EXE_lesson-coroutines");
+
+/// 这个文件的测试一个一个来：占满 CPU 的线程不拖累另一个测试。
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// 在 `cpus` 个一直空转的线程旁边运行 `f`（这些线程对例子来说是"别的程序"）。
+fn beside_busy_loops<T>(cpus: usize, f: impl FnOnce() -> T) -> T {
+    let stop = Arc::new(AtomicBool::new(false));
+    let loops: Vec<_> = (0..cpus)
+        .map(|_| {
+            let stop = Arc::clone(&stop);
+            thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    std::hint::spin_loop();
+                }
+            })
+        })
+        .collect();
+    let result = f();
+    stop.store(true, Ordering::Relaxed);
+    for l in loops {
+        l.join().expect("busy loop");
+    }
+    result
+}
+
+/// 用 `--max 1500`、时间比例 0.2 跑一次。
+fn small_run() -> Output {
+    let mut cmd = lesson(EXE, &["scale", "--max", "1500"]);
+    cmd.env("LESSON_TIME_SCALE", "0.2");
+    run(cmd, Duration::from_secs(120)).success()
+}
+
+const BUSY_NOTE: &str = "注：机器忙 (busy)：量的时候别的程序最多平均占着 ";
+
+/// 机器忙的那条路：最后一行说别的程序占了几个 CPU（超过 0.3 个），没有结论。
+fn check_busy(out: &Output) {
+    let last = out.lines().last().copied().unwrap_or_default();
+    let others: f64 = last
+        .strip_prefix(BUSY_NOTE)
+        .and_then(|r| r.strip_suffix(" 个 CPU，上面的时间偏大，不下结论."))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(others > 0.3, "{out}");
+    assert!(!out.stdout.contains("结论："), "{out}");
+}
 
 /// `471 B`、`10.3 KiB`、`6.8 MiB` → 字节数。
 fn bytes(number: &str, unit: &str) -> f64 {
@@ -25,10 +75,9 @@ fn micros(number: &str, unit: &str) -> f64 {
 
 #[test]
 fn a_small_max_prints_the_whole_table() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let scale = 0.2;
-    let mut cmd = lesson(EXE, &["scale", "--max", "1500"]);
-    cmd.env("LESSON_TIME_SCALE", scale.to_string());
-    let out: Output = run(cmd, Duration::from_secs(120)).success();
+    let out = small_run();
     assert_eq!(
         out.stdout.contains("调试构建"),
         cfg!(debug_assertions),
@@ -72,7 +121,36 @@ fn a_small_max_prints_the_whole_table() {
         micros(w[1], w[2])
     };
     let (process, thread, task) = (cost("进程"), cost("线程"), cost("任务"));
-    assert!(process > thread && thread > task && task > 0.0, "{out}");
+    assert!(task > 0.0, "{out}");
+    if out.stdout.contains(BUSY_NOTE) {
+        check_busy(&out);
+        return;
+    }
+    // 不忙时下结论：进程>=线程>=协程，倍数就是表里的比值（四舍五入）。
+    assert!(process > thread && thread > task, "{out}");
+    let last = out.lines().last().copied().unwrap_or_default();
+    let numbers: Vec<f64> = last
+        .strip_prefix("结论：进程>=线程>=协程：创建一个进程的时间，够创建约 ")
+        .unwrap_or_else(|| panic!("{out}"))
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert_eq!(numbers.len(), 2, "{out}");
+    for (n, ratio) in numbers.iter().zip([process / thread, process / task]) {
+        assert!(
+            (n - ratio).abs() <= 0.5 + ratio * 0.01,
+            "{n} vs {ratio}\n{out}"
+        );
+    }
+}
+
+/// 旁边有两个占满 CPU 的线程：例子看到别的程序占着 CPU，说机器忙，不下结论。
+#[test]
+fn beside_busy_loops_it_says_the_machine_was_busy() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let out = beside_busy_loops(2, small_run);
+    assert!(out.stdout.contains("单位       数量    墙钟时间"), "{out}");
+    check_busy(&out);
 }
 
 #[test]

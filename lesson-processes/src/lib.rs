@@ -1,6 +1,6 @@
 //! 进程：文档这一节的每个例子是一个文件、一个完整的程序（`pub fn main`），按文档顺序排列。
 //!
-//! 子进程、跨进程队列和进程池都在 `shared::process`（一个文件：shared/src/process.rs）：
+//! 子进程、跨进程队列和进程池都在 `shared::process`（文件夹 shared/src/process/）：
 //! 子进程就是本程序再启动一次，`main` 的第一行 `shared::process::init()` 让它去运行
 //! 父进程交来的函数。
 //!

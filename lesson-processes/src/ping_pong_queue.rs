@@ -7,7 +7,7 @@
 //! 1 毫秒。一个子进程死了（试一试：另开终端 `kill -9` 它），它手里可能正拿着计数，
 //! 另一个就一直等下去——主进程照样放入 50 让它结束，然后报告谁怎样死的。
 //!
-//! `Queue` 在 shared/src/process.rs：ipc-channel 的接收端只能有一个主人，`multiprocessing.Queue`
+//! `Queue` 在 shared/src/process/queue.rs：ipc-channel 的接收端只能有一个主人，`multiprocessing.Queue`
 //! 却让好几个进程 `get`，所以队列的内容放在主进程的一个经纪人 (broker) 线程里。
 //! 复制到自己的项目时把 shared/ 文件夹一起复制。
 

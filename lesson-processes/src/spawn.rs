@@ -6,8 +6,8 @@
 //! Python 退出前会替你等 (join) 子进程；Rust 不会（`Process` 被丢弃时结束子进程），
 //! 所以这里明确 `join`。
 //!
-//! 复制到自己的项目时把 shared/ 文件夹一起复制（`shared::process` 就是
-//! shared/src/process.rs 这一个文件）。
+//! 复制到自己的项目时把 shared/ 文件夹一起复制（`shared::process` 在 shared/src/process/，
+//! 先读它 `mod.rs` 开头的"原理：三件事"）。
 
 use shared::process::{self, Process};
 

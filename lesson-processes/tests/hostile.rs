@@ -221,3 +221,70 @@ fn a_closed_pipe_ends_quietly() {
         assert!(left.is_empty(), "{args:?} left {left:?}");
     }
 }
+
+/// 运行中 TMPDIR 被删掉（`costs` 不停地启动子进程）：一行说明，退出码 1，不 panic，
+/// 不留进程。
+#[test]
+fn tmpdir_removed_mid_run_gets_one_line() {
+    let tmp = fresh_tmp();
+    let dir = tmp.0.clone();
+    let run = common::interrupt(
+        &["costs", "--jobs", "2000"],
+        "1",
+        &tmp,
+        1,
+        Duration::from_millis(30),
+        move |_, _| {
+            std::fs::remove_dir_all(&dir).expect("remove TMPDIR");
+        },
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{:?}\n{}",
+        run.status,
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("TMPDIR"), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(run.left.is_empty(), "left {:?}", run.left);
+}
+
+/// 运行中文件描述符用完（测试用 prlimit 把运行着的 `costs` 的上限降到 8）：一行说明原因，
+/// 退出码 1，不 panic，不留进程。
+#[test]
+fn descriptors_exhausted_mid_run_gets_one_line() {
+    let tmp = fresh_tmp();
+    let run = common::interrupt(
+        &["costs", "--jobs", "2000"],
+        "1",
+        &tmp,
+        1,
+        Duration::from_millis(30),
+        |parent, _| {
+            let limit = libc::rlimit {
+                rlim_cur: 8,
+                rlim_max: 8,
+            };
+            let pid = i32::try_from(parent).expect("pid");
+            // SAFETY: 改这个测试自己启动的进程的资源限额；`limit` 是有效的局部变量。
+            let rc =
+                unsafe { libc::prlimit(pid, libc::RLIMIT_NOFILE, &limit, std::ptr::null_mut()) };
+            assert_eq!(rc, 0, "prlimit");
+        },
+    );
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{:?}\n{}",
+        run.status,
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("打开的文件太多"), "{}", run.stderr);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    assert!(run.left.is_empty(), "left {:?}", run.left);
+    let stray = common::stray(&tmp);
+    assert!(stray.is_empty(), "left in TMPDIR: {stray:?}");
+}

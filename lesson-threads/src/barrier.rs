@@ -19,8 +19,6 @@ const PARTIES: usize = 3;
 fn start(i: usize, bar: &Arc<Barrier>) -> Result<JoinHandle<()>, Box<dyn std::error::Error>> {
     let bar = Arc::clone(bar);
     let (counted_tx, counted_rx) = mpsc::channel();
-    // `thread::spawn(f)` 是同一个调用，但操作系统不让开线程时会 panic；
-    // `Builder::spawn(f)?` 把这种拒绝变成一个错误。
     let thread = thread::Builder::new()
         .name(format!("Thread-{i}"))
         .spawn(move || {
@@ -38,7 +36,7 @@ fn start(i: usize, bar: &Arc<Barrier>) -> Result<JoinHandle<()>, Box<dyn std::er
 
 /// 五个线程：前三个凑齐通过，后两个永远凑不齐。
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
-    count()?; // 读不到线程数（非 Linux）就在这里报错，而不是在子线程里
+    count()?; // 读不到线程数（操作系统不让看）就在这里报错，而不是在子线程里
     let bar = Arc::new(Barrier::new(PARTIES));
     let first: Vec<_> = (1..=PARTIES)
         .map(|i| start(i, &bar))

@@ -13,7 +13,9 @@ use shared::time::secs;
 /// 和非守护线程的例子一样一直打印（每 0.1 秒一次），直到进程结束。
 ///
 /// 每次睡到"第 k 拍"的时刻，而不是每次睡 0.1 秒：误差不会一拍拍累积。拍子落在
-/// 0.05、0.15……4.95 秒，和主线程第 5 秒醒来错开半拍，所以每次都是 50 个 Ping、50 个 Pong。
+/// 0.05、0.15、0.25……秒，和主线程第 5 秒醒来错开半拍，所以机器不忙时 Ping、Pong 各约 50 个。
+/// 这个数没有保证：主线程醒晚了（机器忙），进程多活一会儿，拍子就多几个。守护线程一直
+/// 运行到进程退出的那一刻，谁也不等谁。
 fn display(content: &str, start: Instant) -> io::Result<()> {
     for k in 0u64.. {
         let tick = start + secs(0.05 + 0.1 * k as f64);
@@ -27,8 +29,7 @@ fn display(content: &str, start: Instant) -> io::Result<()> {
 
 /// 启动 Ping 和 Pong 两个线程，不 join；主线程睡 5 秒后返回，进程随之退出。
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // `thread::spawn(f)` 是同一个调用，但操作系统不让开线程时会 panic；
-    // `Builder::spawn(f)?` 把这种拒绝变成一个错误。名字是时间线上的行名（最多 15 字节）。
+    // 名字是时间线上的行名（最多 15 字节）。
     let start = Instant::now();
     thread::Builder::new()
         .name("Ping".into())

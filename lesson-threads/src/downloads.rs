@@ -11,8 +11,7 @@ use shared::stopwatch::Stopwatch;
 /// 启动三个下载线程，全部 join，打印总耗时。
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     let start = Stopwatch::start();
-    // 启动三个线程；`spawn` 立即返回一个句柄 (JoinHandle)。`thread::spawn(f)` 是同一个
-    // 调用，但操作系统不让开线程时会 panic；`Builder::spawn(f)` 返回错误，`?` 交给调用者。
+    // 启动三个线程；`spawn` 立即返回一个句柄 (JoinHandle)。
     let threads = FILENAMES
         .into_iter()
         .map(|filename| thread::Builder::new().spawn(move || download(filename, THREAD_DECIMALS)))

@@ -26,8 +26,6 @@ fn child(started: Sender<()>) {
 /// 启动一个子线程，等它开始运行才返回（和 Python 的 `start()` 一样）。
 fn start() -> Result<thread::JoinHandle<()>, Box<dyn std::error::Error>> {
     let (tx, rx) = mpsc::channel();
-    // `thread::spawn(f)` 是同一个调用，但操作系统不让开线程时会 panic；
-    // `Builder::spawn(f)?` 把这种拒绝变成一个错误。
     let t = thread::Builder::new().spawn(move || child(tx))?;
     rx.recv()?;
     Ok(t)

@@ -3,6 +3,7 @@
 //! 运行：`cargo run -p lesson-threads -- <例子>`；不写例子名则列出目录。
 //! 复制：把例子文件当作新项目的 `src/main.rs`，见 README 的「复制到自己的项目」。
 
+use clap::{Args, FromArgMatches};
 use shared::cli::{Example, Lesson};
 
 pub mod active_count;
@@ -10,6 +11,7 @@ pub mod args;
 pub mod barrier;
 pub mod costs;
 pub mod daemon;
+pub mod deadlock;
 pub mod downloads;
 pub mod join;
 pub mod lock;
@@ -46,11 +48,12 @@ pub static EXAMPLES: &[Example] = &[
         "不 join 与 join：join 后子线程先结束",
         join::main,
     ),
-    Example::new(
+    Example::with_opts(
         "thread-panic",
         "线程属性 · 缺点",
-        "一个线程 panic 不会带走整个进程：join 返回 Err 和 panic 的内容",
-        thread_panic::main,
+        "一个线程 panic 只结束它自己，join 返回 Err；--crash：一个线程 abort，整个进程结束",
+        thread_panic::Opts::augment_args,
+        |m| thread_panic::run(thread_panic::Opts::from_arg_matches(m)?),
     ),
     Example::new(
         "downloads",
@@ -65,6 +68,13 @@ pub static EXAMPLES: &[Example] = &[
         "不加锁的读-改-写丢失更新，Mutex 保护的计数器回到 0",
         lock::main,
     ),
+    Example::new(
+        "deadlock",
+        "线程锁 · 死锁",
+        "两个线程反着顺序拿两把锁：每次都死锁，等 1 秒看出来；按同一顺序拿锁就做完",
+        deadlock::main,
+    )
+    .timeline(),
     Example::new(
         "non-daemon",
         "守护线程",

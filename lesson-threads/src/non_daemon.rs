@@ -23,8 +23,7 @@ fn display(content: &str) -> io::Result<()> {
 
 /// 启动 Ping 和 Pong 两个线程，然后等它们——永远等下去。
 pub fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // `thread::spawn(f)` 是同一个调用，但操作系统不让开线程时会 panic；
-    // `Builder::spawn(f)?` 把这种拒绝变成一个错误。名字会出现在时间线和 `top -H` 里。
+    // 名字会出现在时间线和 `top -H` 里。
     let ping = thread::Builder::new()
         .name("Ping".into())
         .spawn(|| display("Ping"))?;

@@ -2,8 +2,13 @@
 //!
 //! 标准库没有线程池，这里用 crossbeam-channel 写一个最小的：4 个工作线程 (worker) 从
 //! 同一个任务通道里取任务，做完再取下一个，线程一直被复用。`submit` 返回一个句柄，
-//! 可以等任务的结果（`future.result()`）；池被丢弃 (Drop) 时关闭通道、等所有任务做完，
-//! 相当于 `with` 块结束。真正的项目请用 rayon（`rayon::ThreadPoolBuilder`）。
+//! 可以等任务的结果（`future.result()`）：任务 panic 了，`result()` 返回 `Err` 和 panic 的
+//! 内容，就像 Python 的 `result()` 把任务里的异常重新抛出来，工作线程照样接着干活。
+//! 池被丢弃 (Drop) 时关闭通道、等所有任务做完，相当于 `with` 块结束。
+//!
+//! 正式项目里，下载这种等 I/O 的任务用异步（tokio，见协程一课），躲不开的阻塞调用交给
+//! `tokio::task::spawn_blocking`（它有专给阻塞任务的线程池）。rayon 的线程池是给 CPU 密集
+//! 的计算用的：任务在里面阻塞，那个线程就闲着等，帮不了别的任务。
 //!
 //! 三个"开始下载"的先后每次可能不同：任务按提交的顺序排在通道里，也按这个顺序被取走，
 //! 但取走之后几个工作线程同时在跑，谁先打印由调度决定（Python 的线程池也一样）。
@@ -16,6 +21,7 @@
 
 use std::collections::BTreeSet;
 use std::io;
+use std::panic::{self, AssertUnwindSafe};
 use std::thread::{self, JoinHandle};
 
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
@@ -32,13 +38,13 @@ pub struct ThreadPool {
     workers: Vec<JoinHandle<()>>,
 }
 
-/// `submit` 返回的句柄：`result()` 等任务做完并取回结果。
+/// `submit` 返回的句柄：`result()` 等任务做完，取回它的返回值或者它 panic 的内容。
 #[derive(Debug)]
-pub struct Handle<T>(Receiver<T>);
+pub struct Handle<T>(Receiver<thread::Result<T>>);
 
 impl ThreadPool {
     /// 启动 `max_workers` 个工作线程，名字是 `pool-0`、`pool-1`……
-    /// 操作系统不让开线程时返回错误（`thread::spawn` 则会 panic）。
+    /// 操作系统不让开线程时返回错误。
     pub fn new(max_workers: usize) -> io::Result<Self> {
         let (jobs, queue) = unbounded::<Job>();
         let workers = (0..max_workers)
@@ -58,18 +64,23 @@ impl ThreadPool {
     /// 提交一个任务，立即返回句柄，任务由某个空闲的工作线程执行。
     pub fn submit<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> Handle<T> {
         let (tx, rx) = bounded(1);
+        let job = move || {
+            // 接住任务的 panic：工作线程活下来，panic 的内容交给 result()。
+            // AssertUnwindSafe：panic 之后没人再碰这个任务的数据，只交出 panic 的内容。
+            let _ = tx.send(panic::catch_unwind(AssertUnwindSafe(f)));
+        };
         if let Some(jobs) = &self.jobs {
-            // 送不出去（工作线程都 panic 了）时，句柄的 result() 会返回 None。
-            let _ = jobs.send(Box::new(move || drop(tx.send(f()))));
+            let _ = jobs.send(Box::new(job));
         }
         Handle(rx)
     }
 }
 
 impl<T> Handle<T> {
-    /// 等任务做完并取回结果；任务 panic 了则返回 `None`。
-    pub fn result(self) -> Option<T> {
-        self.0.recv().ok()
+    /// 等任务做完：`Ok(返回值)`，或者任务 panic 了，`Err(panic 的内容)`。
+    pub fn result(self) -> thread::Result<T> {
+        // 工作线程不会因为任务 panic 而退出，池在丢弃前做完每个任务：结果一定会送回来。
+        self.0.recv().expect("线程池做完每个任务才关闭")
     }
 }
 
@@ -104,7 +115,10 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
             })
         })
         .collect();
-    let names: Vec<_> = handles.into_iter().filter_map(Handle::result).collect();
+    let names = handles
+        .into_iter()
+        .map(|h| h.result().map_err(|_| "任务 panic 了"))
+        .collect::<Result<Vec<_>, _>>()?;
     let distinct: BTreeSet<_> = names.iter().collect();
     println!(
         "线程被复用：{} 个任务只用了 {} 个线程.",

@@ -19,6 +19,7 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("线程数量: {}", count()?);
     // 相当于 target=run。`thread::spawn(child)` 是同一个调用，但操作系统不让开线程时
     // 它会 panic；`Builder::spawn` 把这种情况变成一个错误，`?` 把它交给 main 的调用者。
+    // 本课的例子都这样开线程。
     let t1 = thread::Builder::new().spawn(child)?;
     // join 返回子线程的返回值；子线程 panic 时返回 Err（见 thread-panic 例子）。
     t1.join().expect("子线程不会 panic")?;

@@ -1,8 +1,9 @@
 //! 文档「其他线程方法」：`currentThread()`、`enumerate()`、`TIMEOUT_MAX` 在 Rust 里是什么。
 //!
 //! - `threading.currentThread()` → `thread::current()`：名字（可能没有）和进程内唯一的 `ThreadId`。
-//! - `threading.enumerate()` → 标准库不登记线程，只能问操作系统：Linux 的 `/proc/self/task`
-//!   每个线程一个目录，名字是内核里的 `comm`（最多 15 字节，主线程是程序名）。
+//! - `threading.enumerate()` → 标准库不登记线程，只能问操作系统（`shared::threads::list`）：
+//!   Linux 的 `/proc/self/task` 每个线程一个目录，名字是内核里的 `comm`（最多 15 字节，
+//!   主线程是程序名）；Windows 的线程快照，主线程叫 main；macOS 的 `task_threads`。
 //! - `threading.TIMEOUT_MAX` → 没有。Rust 没有全局的超时上限，每个会等待的方法自己接收
 //!   一个 `Duration`（`recv_timeout`、`Condvar::wait_timeout`、`park_timeout`），
 //!   `JoinHandle::join` 则没有超时版本。
@@ -41,7 +42,7 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let list = shared::threads::list()?;
     println!(
-        "threading.enumerate() → /proc/self/task：本进程有 {} 个线程：",
+        "threading.enumerate() → 问操作系统：本进程有 {} 个线程：",
         list.len()
     );
     for (tid, name) in &list {

@@ -27,7 +27,7 @@ pub struct Timer {
 
 impl Timer {
     /// 启动定时器：`delay` 之后在新线程里执行 `f`，相当于 `Timer(delay, f).start()`。
-    /// 操作系统不让开线程时返回错误（`thread::spawn` 则会 panic）。
+    /// 操作系统不让开线程时返回错误。
     pub fn start(delay: Duration, f: impl FnOnce() + Send + 'static) -> io::Result<Self> {
         let (cancel, cancelled) = bounded(1);
         let thread = thread::Builder::new().spawn(move || {

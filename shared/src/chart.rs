@@ -15,16 +15,18 @@
 //! 所以图上是内核眼里的真相，而不是程序自己说的话。协程 (coroutine) 共用一个线程，
 //! 内核分不出它们，协程课用自己的数据源（tokio 任务上的 `tracing` span）填 [`Span`]。
 //!
+//! 只有 Linux 把每个线程的这些状态摆在 `/proc` 里。macOS 和 Windows 没有便宜的办法
+//! 从旁边看别的线程在睡还是在等，所以那里 [`Sampler`] 什么也不记，图的位置上只有一行
+//! 说明（[`KERNEL_VIEW`]）；协程的行不靠内核，在哪个系统上都画得出来。
+//!
 //! 画图：横轴用文档里的秒（实际时长除以 `LESSON_TIME_SCALE`），只用普通字符，
 //! 最宽 100 列，没有颜色也能读。
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
 
 /// 任务在一段时间里的状态。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -86,10 +88,10 @@ impl Span {
     }
 }
 
-/// 采样的间隔。
-const EVERY: Duration = Duration::from_millis(1);
-
 /// 在旁边的一个线程里，每隔约 1 毫秒从内核读出本进程和子进程每个线程的状态。
+///
+/// 只有 Linux 的内核这样把每个线程的状态摆在 `/proc` 里；别的系统上 [`Sampler::start`]
+/// 什么也不开，[`Sampler::finish`] 交出空的记录，[`render`] 画图时说一行"要在 Linux 上才看得到"。
 ///
 /// ```no_run
 /// let sampler = shared::chart::Sampler::start()?;
@@ -103,22 +105,27 @@ pub struct Sampler {
     handle: Option<JoinHandle<Vec<Span>>>,
 }
 
+/// 这个系统能不能从内核读出每个线程的状态（只有 Linux 能）。
+pub const KERNEL_VIEW: bool = cfg!(target_os = "linux");
+
+/// 不是 Linux 时，时间线的位置上打印的一行。
+pub const NO_KERNEL_VIEW: &str = "时间线 (timeline)：要读 Linux 内核的 /proc，这个系统上画不出来 (the kernel timeline needs Linux).\n";
+
+/// 不是 Linux 时，协程的时间线下面加的一行：看不到线程在内核里的状态，推进的整段都画成运行。
+pub const POLLS_AS_RUNNING: &str = "注：这个系统上看不到线程在内核里的状态（要 Linux 的 /proc），协程被推进 (poll) 的整段都画成 █，阻塞的睡眠也算在里面.\n";
+
 impl Sampler {
     /// 开始采样。操作系统不让开线程时返回错误。
     pub fn start() -> io::Result<Sampler> {
         let stop = Arc::new(AtomicBool::new(false));
+        if !KERNEL_VIEW {
+            return Ok(Sampler { stop, handle: None });
+        }
         let flag = Arc::clone(&stop);
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         let handle = std::thread::Builder::new()
             .name("sampler".into())
-            .spawn(move || {
-                let me = own_tid();
-                crate::threads::SAMPLER.store(me.unwrap_or(0), Ordering::Relaxed);
-                let _ = ready_tx.send(());
-                let spans = sample_until(&flag, me);
-                crate::threads::SAMPLER.store(0, Ordering::Relaxed);
-                spans
-            })?;
+            .spawn(move || kernel::sample(&flag, ready_tx))?;
         // 等采样线程登记好自己，例子里数线程时才不会把它算进去。
         let _ = ready_rx.recv();
         Ok(Sampler {
@@ -147,205 +154,241 @@ impl Drop for Sampler {
 /// 启动的，图上不画。
 pub const INTERNAL: &str = "sp-";
 
-/// 一个线程：(进程号, 线程号)。
-type Task = (u32, u32);
+/// 别的系统没有 `/proc`：什么也不记（[`KERNEL_VIEW`] 为假时根本不会开采样线程）。
+#[cfg(not(target_os = "linux"))]
+mod kernel {
+    pub(super) fn sample(
+        _stop: &std::sync::atomic::AtomicBool,
+        _ready: std::sync::mpsc::Sender<()>,
+    ) -> Vec<super::Span> {
+        Vec::new()
+    }
+}
 
-fn sample_until(stop: &AtomicBool, me: Option<u32>) -> Vec<Span> {
-    let root = std::process::id();
-    let t0 = Instant::now();
-    let mut last: HashMap<Task, (u64, u64)> = HashMap::new();
-    let mut names: Vec<(Task, String)> = Vec::new();
-    let mut spans: Vec<(Task, Span)> = Vec::new();
-    loop {
-        let stopping = stop.load(Ordering::Relaxed);
-        let now = t0.elapsed().as_nanos() as u64;
-        for task in tasks_of(root) {
-            if Some(task.1) == me {
-                continue;
+/// 从 Linux 内核的 `/proc` 读线程状态（采样线程里运行）。
+#[cfg(target_os = "linux")]
+mod kernel {
+    use super::{Kind, Ordering, Span};
+    use std::collections::HashMap;
+    use std::sync::atomic::AtomicBool;
+    use std::time::{Duration, Instant};
+
+    /// 采样的间隔。
+    const EVERY: Duration = Duration::from_millis(1);
+
+    /// 一个线程：(进程号, 线程号)。
+    type Task = (u32, u32);
+
+    /// 采样线程的全部工作：登记自己，采样直到 `stop`，交出记录。
+    pub(super) fn sample(stop: &AtomicBool, ready: std::sync::mpsc::Sender<()>) -> Vec<Span> {
+        let me = own_tid();
+        crate::threads::SAMPLER.store(me.unwrap_or(0), Ordering::Relaxed);
+        let _ = ready.send(());
+        let spans = sample_until(stop, me);
+        crate::threads::SAMPLER.store(0, Ordering::Relaxed);
+        spans
+    }
+
+    fn sample_until(stop: &AtomicBool, me: Option<u32>) -> Vec<Span> {
+        let root = std::process::id();
+        let t0 = Instant::now();
+        let mut last: HashMap<Task, (u64, u64)> = HashMap::new();
+        let mut names: Vec<(Task, String)> = Vec::new();
+        let mut spans: Vec<(Task, Span)> = Vec::new();
+        loop {
+            let stopping = stop.load(Ordering::Relaxed);
+            let now = t0.elapsed().as_nanos() as u64;
+            for task in tasks_of(root) {
+                if Some(task.1) == me {
+                    continue;
+                }
+                let Some(state) = read_state(task, root) else {
+                    continue; // 线程刚好结束了
+                };
+                if state.comm.starts_with(super::INTERNAL) {
+                    continue;
+                }
+                match names.iter_mut().find(|(t, _)| *t == task) {
+                    Some((_, name)) => *name = state.comm.clone(),
+                    None => names.push((task, state.comm.clone())),
+                }
+                let Some((t_prev, ran_prev)) = last.insert(task, (now, state.ran_ns)) else {
+                    continue;
+                };
+                let ran = state.ran_ns.saturating_sub(ran_prev);
+                let kind = if ran * 2 >= now - t_prev {
+                    Kind::Running
+                } else if state.state == 'R' {
+                    Kind::Ready
+                } else if in_nanosleep(task) {
+                    Kind::Sleeping
+                } else {
+                    Kind::Waiting
+                };
+                let cpu = (kind == Kind::Running).then_some(state.cpu);
+                // 和这个线程的上一段状态相同、首尾相接：把上一段拉长。
+                match spans.iter_mut().rev().find(|(t, _)| *t == task) {
+                    Some((_, s)) if s.kind == kind && s.cpu == cpu && s.end_ns == t_prev => {
+                        s.end_ns = now;
+                    }
+                    _ => {
+                        let mut span = Span::new(String::new(), kind, t_prev, now);
+                        span.cpu = cpu;
+                        spans.push((task, span));
+                    }
+                }
             }
-            let Some(state) = read_state(task, root) else {
-                continue; // 线程刚好结束了
-            };
-            if state.comm.starts_with(INTERNAL) {
-                continue;
+            if stopping {
+                break;
             }
-            match names.iter_mut().find(|(t, _)| *t == task) {
-                Some((_, name)) => *name = state.comm.clone(),
-                None => names.push((task, state.comm.clone())),
-            }
-            let Some((t_prev, ran_prev)) = last.insert(task, (now, state.ran_ns)) else {
-                continue;
-            };
-            let ran = state.ran_ns.saturating_sub(ran_prev);
-            let kind = if ran * 2 >= now - t_prev {
-                Kind::Running
-            } else if state.state == 'R' {
-                Kind::Ready
-            } else if in_nanosleep(task) {
-                Kind::Sleeping
+            std::thread::sleep(EVERY);
+        }
+        let labels = labels(root, &names);
+        spans
+            .into_iter()
+            .map(|(task, mut span)| {
+                span.task = labels.get(&task).cloned().unwrap_or_default();
+                span
+            })
+            .collect()
+    }
+
+    /// 每个线程在图上的名字：主线程、有名字的线程用它的名字、其余按出现的先后编号；
+    /// 子进程的线程前面加上 `进程 <PID>`。
+    fn labels(root: u32, names: &[(Task, String)]) -> HashMap<Task, String> {
+        let mut out = HashMap::new();
+        let mut unnamed: HashMap<u32, usize> = HashMap::new();
+        for &((pid, tid), ref comm) in names {
+            let process_comm = names
+                .iter()
+                .find(|((p, t), _)| *p == pid && *t == pid)
+                .map(|(_, c)| c.as_str());
+            let own = if tid == pid {
+                "主线程".to_owned()
+            } else if Some(comm.as_str()) != process_comm {
+                comm.clone()
             } else {
-                Kind::Waiting
+                let k = unnamed.entry(pid).or_insert(0);
+                *k += 1;
+                format!("线程 {k}")
             };
-            let cpu = (kind == Kind::Running).then_some(state.cpu);
-            // 和这个线程的上一段状态相同、首尾相接：把上一段拉长。
-            match spans.iter_mut().rev().find(|(t, _)| *t == task) {
-                Some((_, s)) if s.kind == kind && s.cpu == cpu && s.end_ns == t_prev => {
-                    s.end_ns = now;
-                }
-                _ => {
-                    let mut span = Span::new(String::new(), kind, t_prev, now);
-                    span.cpu = cpu;
-                    spans.push((task, span));
+            let label = match (pid == root, tid == pid) {
+                (true, _) => own,
+                (false, true) => format!("进程 {pid}"),
+                (false, false) => format!("进程 {pid} {own}"),
+            };
+            out.insert((pid, tid), label);
+        }
+        out
+    }
+
+    fn own_tid() -> Option<u32> {
+        let link = std::fs::read_link("/proc/thread-self").ok()?;
+        link.file_name()?.to_str()?.parse().ok()
+    }
+
+    /// 进程 `root` 和它所有后代的所有线程。
+    fn tasks_of(root: u32) -> Vec<Task> {
+        let mut out = Vec::new();
+        let mut pids = vec![root];
+        while let Some(pid) = pids.pop() {
+            let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+                continue;
+            };
+            for tid in dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok()) {
+                out.push((pid, tid));
+                if let Ok(kids) =
+                    std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/children"))
+                {
+                    pids.extend(
+                        kids.split_whitespace()
+                            .filter_map(|k| k.parse::<u32>().ok()),
+                    );
                 }
             }
         }
-        if stopping {
-            break;
-        }
-        std::thread::sleep(EVERY);
+        out
     }
-    let labels = labels(root, &names);
-    spans
-        .into_iter()
-        .map(|(task, mut span)| {
-            span.task = labels.get(&task).cloned().unwrap_or_default();
-            span
+
+    struct State {
+        state: char,
+        cpu: u32,
+        ran_ns: u64,
+        comm: String,
+    }
+
+    fn read_state((pid, tid): Task, root: u32) -> Option<State> {
+        let dir = format!("/proc/{pid}/task/{tid}");
+        // 线程名最多 15 个字节，内核可能从一个汉字中间截断：按"有损"的 UTF-8 读。
+        let stat =
+            String::from_utf8_lossy(&std::fs::read(format!("{dir}/stat")).ok()?).into_owned();
+        // 第二列是括号里的名字，名字里可能有空格和括号，所以从最后一个 ')' 往后数。
+        let open = stat.find('(')?;
+        let close = stat.rfind(')')?;
+        let comm = stat.get(open + 1..close)?.to_owned();
+        let fields: Vec<&str> = stat.get(close + 2..)?.split_whitespace().collect();
+        let state = fields.first()?.chars().next()?;
+        if state == 'Z' || state == 'X' {
+            return None;
+        }
+        // 第 39 列 processor；去掉前两列后下标是 36。
+        let cpu = fields.get(36)?.parse().ok()?;
+        let ran_ns = match cpu_clock(pid, tid, root) {
+            Some(ns) => ns,
+            None => {
+                let schedstat = std::fs::read_to_string(format!("{dir}/schedstat")).ok()?;
+                schedstat.split_whitespace().next()?.parse().ok()?
+            }
+        };
+        Some(State {
+            state,
+            cpu,
+            ran_ns,
+            comm,
         })
-        .collect()
-}
+    }
 
-/// 每个线程在图上的名字：主线程、有名字的线程用它的名字、其余按出现的先后编号；
-/// 子进程的线程前面加上 `进程 <PID>`。
-fn labels(root: u32, names: &[(Task, String)]) -> HashMap<Task, String> {
-    let mut out = HashMap::new();
-    let mut unnamed: HashMap<u32, usize> = HashMap::new();
-    for &((pid, tid), ref comm) in names {
-        let process_comm = names
-            .iter()
-            .find(|((p, t), _)| *p == pid && *t == pid)
-            .map(|(_, c)| c.as_str());
-        let own = if tid == pid {
-            "主线程".to_owned()
-        } else if Some(comm.as_str()) != process_comm {
-            comm.clone()
+    /// 线程累计在 CPU 上运行的纳秒数，从内核的 CPU 时钟读（精确到当下）。
+    ///
+    /// `schedstat` 里的数只在调度器的时钟滴答（这里 4 毫秒一次）和切换时更新，正在运行的
+    /// 线程 1 毫秒一采样会被看成"没在运行"。线程的 CPU 时钟 (`clock_gettime`) 读的时候
+    /// 会把正在运行的这一段也算上；但内核只让读本进程的线程、和别的进程（整个进程）的时钟。
+    fn cpu_clock(pid: u32, tid: u32, root: u32) -> Option<u64> {
+        // 内核的编码：(!id << 3) | 6 是线程的调度时钟，| 2 是整个进程的调度时钟。
+        let clock = match (pid == root, pid == tid) {
+            (true, _) => (!(tid as libc::clockid_t) << 3) | 6,
+            (false, true) => (!(pid as libc::clockid_t) << 3) | 2,
+            (false, false) => return None,
+        };
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` 是一个有效的、可写的 timespec；时钟号不对时内核返回 -1，不会写坏内存。
+        if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
+            return None;
+        }
+        Some(ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
+    }
+
+    /// 线程是不是停在 `nanosleep`/`clock_nanosleep` 里（主动睡眠）。
+    fn in_nanosleep((pid, tid): Task) -> bool {
+        let dir = format!("/proc/{pid}/task/{tid}");
+        // 系统调用号因 CPU 架构而异；读不到时看内核给的等待位置 (wchan)。
+        let sleeping_calls: &[u64] = if cfg!(target_arch = "x86_64") {
+            &[35, 230]
+        } else if cfg!(target_arch = "aarch64") {
+            &[101, 115]
         } else {
-            let k = unnamed.entry(pid).or_insert(0);
-            *k += 1;
-            format!("线程 {k}")
+            &[]
         };
-        let label = match (pid == root, tid == pid) {
-            (true, _) => own,
-            (false, true) => format!("进程 {pid}"),
-            (false, false) => format!("进程 {pid} {own}"),
-        };
-        out.insert((pid, tid), label);
-    }
-    out
-}
-
-fn own_tid() -> Option<u32> {
-    let link = std::fs::read_link("/proc/thread-self").ok()?;
-    link.file_name()?.to_str()?.parse().ok()
-}
-
-/// 进程 `root` 和它所有后代的所有线程。
-fn tasks_of(root: u32) -> Vec<Task> {
-    let mut out = Vec::new();
-    let mut pids = vec![root];
-    while let Some(pid) = pids.pop() {
-        let Ok(dir) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-            continue;
-        };
-        for tid in dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok()) {
-            out.push((pid, tid));
-            if let Ok(kids) = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/children")) {
-                pids.extend(
-                    kids.split_whitespace()
-                        .filter_map(|k| k.parse::<u32>().ok()),
-                );
-            }
+        if let Ok(text) = std::fs::read_to_string(format!("{dir}/syscall"))
+            && let Some(Ok(nr)) = text.split_whitespace().next().map(str::parse::<u64>)
+        {
+            return sleeping_calls.contains(&nr);
         }
+        std::fs::read_to_string(format!("{dir}/wchan")).is_ok_and(|w| w.contains("nanosleep"))
     }
-    out
-}
-
-struct State {
-    state: char,
-    cpu: u32,
-    ran_ns: u64,
-    comm: String,
-}
-
-fn read_state((pid, tid): Task, root: u32) -> Option<State> {
-    let dir = format!("/proc/{pid}/task/{tid}");
-    // 线程名最多 15 个字节，内核可能从一个汉字中间截断：按"有损"的 UTF-8 读。
-    let stat = String::from_utf8_lossy(&std::fs::read(format!("{dir}/stat")).ok()?).into_owned();
-    // 第二列是括号里的名字，名字里可能有空格和括号，所以从最后一个 ')' 往后数。
-    let open = stat.find('(')?;
-    let close = stat.rfind(')')?;
-    let comm = stat.get(open + 1..close)?.to_owned();
-    let fields: Vec<&str> = stat.get(close + 2..)?.split_whitespace().collect();
-    let state = fields.first()?.chars().next()?;
-    if state == 'Z' || state == 'X' {
-        return None;
-    }
-    // 第 39 列 processor；去掉前两列后下标是 36。
-    let cpu = fields.get(36)?.parse().ok()?;
-    let ran_ns = match cpu_clock(pid, tid, root) {
-        Some(ns) => ns,
-        None => {
-            let schedstat = std::fs::read_to_string(format!("{dir}/schedstat")).ok()?;
-            schedstat.split_whitespace().next()?.parse().ok()?
-        }
-    };
-    Some(State {
-        state,
-        cpu,
-        ran_ns,
-        comm,
-    })
-}
-
-/// 线程累计在 CPU 上运行的纳秒数，从内核的 CPU 时钟读（精确到当下）。
-///
-/// `schedstat` 里的数只在调度器的时钟滴答（这里 4 毫秒一次）和切换时更新，正在运行的
-/// 线程 1 毫秒一采样会被看成"没在运行"。线程的 CPU 时钟 (`clock_gettime`) 读的时候
-/// 会把正在运行的这一段也算上；但内核只让读本进程的线程、和别的进程（整个进程）的时钟。
-fn cpu_clock(pid: u32, tid: u32, root: u32) -> Option<u64> {
-    // 内核的编码：(!id << 3) | 6 是线程的调度时钟，| 2 是整个进程的调度时钟。
-    let clock = match (pid == root, pid == tid) {
-        (true, _) => (!(tid as libc::clockid_t) << 3) | 6,
-        (false, true) => (!(pid as libc::clockid_t) << 3) | 2,
-        (false, false) => return None,
-    };
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` 是一个有效的、可写的 timespec；时钟号不对时内核返回 -1，不会写坏内存。
-    if unsafe { libc::clock_gettime(clock, &mut ts) } != 0 {
-        return None;
-    }
-    Some(ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
-}
-
-/// 线程是不是停在 `nanosleep`/`clock_nanosleep` 里（主动睡眠）。
-fn in_nanosleep((pid, tid): Task) -> bool {
-    let dir = format!("/proc/{pid}/task/{tid}");
-    // 系统调用号因 CPU 架构而异；读不到时看内核给的等待位置 (wchan)。
-    let sleeping_calls: &[u64] = if cfg!(target_arch = "x86_64") {
-        &[35, 230]
-    } else if cfg!(target_arch = "aarch64") {
-        &[101, 115]
-    } else {
-        &[]
-    };
-    if let Ok(text) = std::fs::read_to_string(format!("{dir}/syscall"))
-        && let Some(Ok(nr)) = text.split_whitespace().next().map(str::parse::<u64>)
-    {
-        return sleeping_calls.contains(&nr);
-    }
-    std::fs::read_to_string(format!("{dir}/wchan")).is_ok_and(|w| w.contains("nanosleep"))
 }
 
 /// 时间线最宽的列数。
@@ -365,6 +408,9 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
         spans.iter().map(|s| s.start_ns).min(),
         spans.iter().map(|s| s.end_ns).max(),
     ) else {
+        if !KERNEL_VIEW {
+            return NO_KERNEL_VIEW.to_owned();
+        }
         out.push_str("（没有记录 (no spans recorded)）\n");
         return out;
     };

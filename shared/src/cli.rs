@@ -125,9 +125,13 @@ const ENV_HELP: &str = "环境变量 (environment)：
   LESSON_TIME_SCALE  所有睡眠和延时乘上它，0.001 到 100，默认 1（测试用 0.05）
   LESSON_SEED        假下载的随机种子（非负整数），设了就每次一样；默认每次随机";
 
+/// 读输出的一方走了（`… | head`）时的退出码：和 shell 里被 SIGPIPE 结束的进程一样是 128 + 13。
+/// Windows 没有这个信号，课程的程序在那里也用这个退出码安静地结束。
+pub const STDOUT_GONE: u8 = 141;
+
 /// 课程的入口：解析命令行、检查环境变量、运行例子，返回退出码。
 pub fn main(lesson: &Lesson) -> ExitCode {
-    restore_sigpipe();
+    end_quietly_when_stdout_is_gone();
     match run(lesson, std::env::args_os().collect()) {
         Ok(code) => code,
         Err(Failure::Usage(line)) => {
@@ -135,7 +139,7 @@ pub fn main(lesson: &Lesson) -> ExitCode {
             ExitCode::from(2)
         }
         // 读输出的一方已经走了（`… | head`）：子进程或线程多半因此失败，安静地结束。
-        Err(Failure::Run(_)) if stdout_gone() => ExitCode::from(141),
+        Err(Failure::Run(_)) if stdout_gone() => ExitCode::from(STDOUT_GONE),
         Err(Failure::Run(line)) => {
             eprintln!("错误 (error)：{line}");
             ExitCode::FAILURE
@@ -143,7 +147,30 @@ pub fn main(lesson: &Lesson) -> ExitCode {
     }
 }
 
-/// 标准输出是不是一个已经没有读者的管道。
+/// 写入已关闭的管道（如 `… | head`）时安静地结束进程，而不是 panic。
+///
+/// Rust 程序启动时忽略 SIGPIPE，于是 `println!` 写坏掉的管道会 panic（`failed printing to
+/// stdout`）；命令行工具的惯例是被这个信号直接结束，Unix 上恢复它的默认处理就行。Windows
+/// 没有 SIGPIPE：那里换一个 panic 钩子 (panic hook)，认出这个 panic 就以 [`STDOUT_GONE`] 退出。
+fn end_quietly_when_stdout_is_gone() {
+    #[cfg(unix)]
+    restore_sigpipe();
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied());
+        if text.is_some_and(|t| t.starts_with("failed printing to stdout")) {
+            std::process::exit(i32::from(STDOUT_GONE));
+        }
+        default(info);
+    }));
+}
+
+/// 标准输出是不是一个已经没有读者的管道（Unix：看一眼它的状态）。
+#[cfg(unix)]
 fn stdout_gone() -> bool {
     let mut fd = libc::pollfd {
         fd: 1,
@@ -154,6 +181,16 @@ fn stdout_gone() -> bool {
     let ready = unsafe { libc::poll(&mut fd, 1, 0) };
     ready == 1 && fd.revents & libc::POLLERR != 0
 }
+
+/// Windows 没法不写就看出管道的读端关了：例子失败时记下它的错误是不是"管道已关闭"。
+#[cfg(not(unix))]
+fn stdout_gone() -> bool {
+    BROKEN_PIPE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// 例子的错误是"管道已关闭"（Windows 上用它代替 [`stdout_gone`] 的那一眼）。
+#[cfg(not(unix))]
+static BROKEN_PIPE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// 一次失败：输入有误（退出码 2）或运行出错（退出码 1），各是一行。
 #[derive(Debug)]
@@ -207,11 +244,19 @@ pub fn run(lesson: &Lesson, argv: Vec<std::ffi::OsString>) -> Result<ExitCode, F
         )));
     }
     let fail = |e: Box<dyn Error>| match e.downcast_ref::<std::io::Error>() {
-        // `thread::Builder::spawn` 被操作系统拒绝时就是这个错误：说清楚是什么不够。
-        Some(io) if io.raw_os_error() == Some(libc::EAGAIN) => Failure::Run(format!(
-            "操作系统不让再开线程或进程 (resource temporarily unavailable)：{io}"
+        // `thread::Builder::spawn` 被操作系统拒绝时就是这个错误（Unix 的 EAGAIN，
+        // Windows 的"内存不够"）：说清楚是什么不够。
+        Some(io) if refused(io) => Failure::Run(format!(
+            "操作系统不让再开线程或进程 (the OS refused a new thread or process)：{io}"
         )),
-        _ => Failure::Run(e.to_string().replace('\n', " ")),
+        Some(io) => {
+            #[cfg(not(unix))]
+            if io.kind() == std::io::ErrorKind::BrokenPipe {
+                BROKEN_PIPE.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            Failure::Run(io.to_string().replace('\n', " "))
+        }
+        None => Failure::Run(e.to_string().replace('\n', " ")),
     };
     let draw = timeline && !example.draws_timeline;
     let sampler = match (draw, lesson.recorder) {
@@ -234,8 +279,20 @@ pub fn run(lesson: &Lesson, argv: Vec<std::ffi::OsString>) -> Result<ExitCode, F
             (None, None) => Vec::new(),
         };
         print!("\n{}", crate::chart::render(&spans));
+        if lesson.recorder.is_some() && !spans.is_empty() && !crate::chart::KERNEL_VIEW {
+            print!("{}", crate::chart::POLLS_AS_RUNNING);
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// 操作系统拒绝开新线程或新进程时的错误：Unix 的 `pthread_create`/`fork` 返回 EAGAIN
+/// （`WouldBlock`），Windows 的 `CreateThread` 保留不到栈的地址空间时是"内存不够"（`OutOfMemory`）。
+fn refused(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::OutOfMemory
+    )
 }
 
 /// 按名字或文档标题找例子：找到一个就是它；标题对应几个例子时返回它们的名字。
@@ -341,15 +398,19 @@ fn run_all(lesson: &Lesson, timeline: bool) -> Result<ExitCode, Failure> {
         println!("{gap}=== {} · {} ===", e.heading, e.name);
         // 每个例子在自己的新进程里运行，就像手动一个一个运行：上一个例子留下的线程
         // （守护线程、卡在屏障上的线程）随它的进程结束，不会混进下一个例子。
-        let mut child = std::process::Command::new(&exe);
-        child.arg(e.name);
+        let mut command = std::process::Command::new(&exe);
+        command.arg(e.name);
         if timeline && e.timeline && !e.draws_timeline {
-            child.arg("--timeline");
+            command.arg("--timeline");
         }
-        let status = die_with_parent(&mut child).status().map_err(io)?;
-        if status_is_sigpipe(&status) {
+        #[cfg(target_os = "linux")]
+        kill_when_parent_dies(&mut command);
+        let mut child = command.spawn().map_err(io)?;
+        die_with_parent(&child);
+        let status = child.wait().map_err(io)?;
+        if reader_gone(&status) {
             // 读输出的一方（比如 `| head`）已经走了：安静地结束，和单个例子一样。
-            return Ok(ExitCode::from(141));
+            return Ok(ExitCode::from(STDOUT_GONE));
         }
         if !status.success() {
             return Err(Failure::Run(format!("例子 {} 失败（{status}）", e.name)));
@@ -358,15 +419,24 @@ fn run_all(lesson: &Lesson, timeline: bool) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn status_is_sigpipe(status: &std::process::ExitStatus) -> bool {
-    use std::os::unix::process::ExitStatusExt;
-    status.signal() == Some(libc::SIGPIPE)
+/// 例子的进程是不是因为读输出的一方走了而结束的：Unix 上被 SIGPIPE 结束，或者
+/// （Windows 上）以 [`STDOUT_GONE`] 退出。
+fn reader_gone(status: &std::process::ExitStatus) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if status.signal() == Some(libc::SIGPIPE) {
+            return true;
+        }
+    }
+    status.code() == Some(i32::from(STDOUT_GONE))
 }
 
-/// 写入已关闭的管道（如 `… | head`）时安静地结束进程，而不是 panic。
+/// 写入已关闭的管道（如 `… | head`）时安静地结束进程，而不是 panic（Unix）。
 ///
 /// Rust 程序启动时忽略 SIGPIPE，于是 `println!` 写坏掉的管道会 panic；命令行工具的
 /// 惯例是被这个信号直接结束。
+#[cfg(unix)]
 pub fn restore_sigpipe() {
     // SAFETY: 在启动任何线程之前把一个信号恢复成默认处理，不涉及任何 Rust 对象。
     unsafe {
@@ -374,8 +444,18 @@ pub fn restore_sigpipe() {
     }
 }
 
+// `all` 的子进程随 `all` 一起结束，靠各系统内核自己的机制，子进程里不多开任何线程
+// （例子要数线程，"操作系统不让开线程"的测试也不能被一个额外的线程搅乱）：
+// - Linux：子进程 exec 之前设 `PR_SET_PDEATHSIG`，父进程一死，内核给它 SIGKILL；
+// - Windows：子进程放进一个作业对象 (Job object)，设了"句柄关闭时结束作业里的进程"；
+//   父进程怎么结束，它的句柄都会被系统关闭，子进程（和孙进程）随之结束；
+// - macOS 没有这样的机制。终端里的 Ctrl-C 本来就同时送给 `all` 和正在运行的例子
+//   （同一个前台进程组）；只有 `all` 自己被单独杀掉时，那个例子会把自己跑完再退出——
+//   `all` 只运行会自己结束的例子。
+
 /// 让子进程在父进程死掉时也被结束（Linux 的 `PR_SET_PDEATHSIG`）。
-fn die_with_parent(command: &mut std::process::Command) -> &mut std::process::Command {
+#[cfg(target_os = "linux")]
+fn kill_when_parent_dies(command: &mut std::process::Command) {
     use std::os::unix::process::CommandExt;
     // SAFETY: 闭包在 fork 之后、exec 之前的子进程里运行，只调用异步信号安全的 prctl。
     unsafe {
@@ -386,7 +466,62 @@ fn die_with_parent(command: &mut std::process::Command) -> &mut std::process::Co
             Ok(())
         });
     }
-    command
+}
+
+/// 子进程已经开始了：Windows 上把它放进随本进程结束的作业对象；别的系统什么也不做
+/// （Linux 在启动前就设好了，见 [`kill_when_parent_dies`]）。
+fn die_with_parent(child: &std::process::Child) {
+    #[cfg(windows)]
+    job::assign(child);
+    #[cfg(not(windows))]
+    let _ = child;
+}
+
+/// Windows 的作业对象 (Job object)：本进程结束、句柄被关闭时，系统结束作业里的所有进程。
+#[cfg(windows)]
+mod job {
+    use std::os::windows::io::AsRawHandle;
+    use std::sync::OnceLock;
+    use windows_sys::Win32::System::JobObjects::{
+        AssignProcessToJobObject, CreateJobObjectW, JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE,
+        JOBOBJECT_EXTENDED_LIMIT_INFORMATION, JobObjectExtendedLimitInformation,
+        SetInformationJobObject,
+    };
+
+    /// 作业对象的句柄（一个数）；建不成时为 0。整个进程只建一个，永远不关：进程结束时系统关它。
+    static JOB: OnceLock<usize> = OnceLock::new();
+
+    fn job() -> usize {
+        *JOB.get_or_init(|| {
+            // SAFETY: 建一个没有名字的作业对象；失败时返回空指针。
+            let job = unsafe { CreateJobObjectW(std::ptr::null(), std::ptr::null()) };
+            if job.is_null() {
+                return 0;
+            }
+            // SAFETY: 这个结构全零是合法的"没有任何限制"，只打开一个标志。
+            let mut info: JOBOBJECT_EXTENDED_LIMIT_INFORMATION = unsafe { std::mem::zeroed() };
+            info.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
+            // SAFETY: 作业句柄有效，传入的大小就是 `info` 的大小。
+            let ok = unsafe {
+                SetInformationJobObject(
+                    job,
+                    JobObjectExtendedLimitInformation,
+                    (&raw const info).cast(),
+                    size_of::<JOBOBJECT_EXTENDED_LIMIT_INFORMATION>() as u32,
+                )
+            };
+            if ok == 0 { 0 } else { job as usize }
+        })
+    }
+
+    /// 把子进程放进作业；做不到（比如本进程所在的作业不许嵌套）就算了：例子照常运行。
+    pub fn assign(child: &std::process::Child) {
+        let job = job();
+        if job != 0 {
+            // SAFETY: 两个句柄都有效；子进程的句柄由 `child` 拥有，这里只借用。
+            unsafe { AssignProcessToJobObject(job as _, child.as_raw_handle()) };
+        }
+    }
 }
 
 /// 目录 (table of contents)：每个例子的命令、文档标题和一句说明。

@@ -1,6 +1,6 @@
 //! 时间线：已知的几段记录画出固定的图（golden text），多线程同时记录不丢一段。
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use shared::chart::{Kind, Sampler, Span, display_width, render_with};
 
@@ -67,9 +67,27 @@ fn every_line_fits_the_width() {
 
 #[test]
 fn no_spans_says_so() {
-    assert!(render_with(&[], 1.0, 100).contains("没有记录"));
+    let got = render_with(&[], 1.0, 100);
+    if shared::chart::KERNEL_VIEW {
+        assert!(got.contains("没有记录"), "{got}");
+    } else {
+        // 没有内核的视角：只有一行，说时间线要 Linux。
+        assert_eq!(got, shared::chart::NO_KERNEL_VIEW);
+        assert_eq!(got.lines().count(), 1);
+    }
 }
 
+/// 别的系统上采样器什么也不记（也不开线程），图的位置上是那一行说明。
+#[cfg(not(target_os = "linux"))]
+#[test]
+fn without_the_kernels_view_the_sampler_records_nothing() {
+    let sampler = Sampler::start().expect("start the sampler");
+    std::thread::sleep(Duration::from_millis(20));
+    assert!(sampler.finish().is_empty());
+}
+
+/// 内核的视角只有 Linux 有（`/proc/<pid>/task/*`）。
+#[cfg(target_os = "linux")]
 #[test]
 fn the_sampler_sees_a_sleeping_and_a_spinning_thread() {
     let sampler = Sampler::start().expect("start the sampler");
@@ -81,7 +99,7 @@ fn the_sampler_sees_a_sleeping_and_a_spinning_thread() {
         std::thread::Builder::new()
             .name("spinner".into())
             .spawn_scoped(s, || {
-                let start = Instant::now();
+                let start = std::time::Instant::now();
                 while start.elapsed() < Duration::from_millis(150) {
                     std::hint::black_box(0);
                 }

@@ -29,6 +29,24 @@ pub struct Chart {
     pub rows: Vec<(String, Vec<char>)>,
 }
 
+/// 输出里内核的时间线图：Linux 上是所有的图（按出现的先后，至少一张）；别的系统没有内核的
+/// 视角，图的位置上是一行说明——断言它在，返回 `None`，调用的测试只查数字的说法。
+#[track_caller]
+pub fn kernel_charts(out: &Output) -> Option<Vec<Chart>> {
+    if shared::chart::KERNEL_VIEW {
+        let found = charts(&out.stdout);
+        assert!(!found.is_empty(), "a chart\n{out}");
+        return Some(found);
+    }
+    let line = shared::chart::NO_KERNEL_VIEW.trim_end();
+    assert!(out.stdout.lines().any(|l| l == line), "{line}\n{out}");
+    assert!(
+        !out.stdout.contains('└'),
+        "no chart without the kernel's view\n{out}"
+    );
+    None
+}
+
 /// 输出里所有的时间线图，按出现的先后。
 pub fn charts(stdout: &str) -> Vec<Chart> {
     let mut out = Vec::new();

@@ -39,9 +39,10 @@ pub(super) fn main() -> i32 {
     while let Ok(start) = hello.jobs.recv() {
         let base = anchor as fn() as *const ();
         // SAFETY: `start.entry` 是父进程用 `spawn::entry_of::<F, Args>` 算出的
-        // `entry::<F, Args>` 离 `anchor` 的距离；上面已核对父进程和我们是同一次编译的程序
-        // （另一个函数 `marker` 离 `anchor` 的距离两边一样），所以加回本进程 `anchor` 的
-        // 地址正是本进程里的 `entry::<F, Args>`，类型也正是 `Entry`。
+        // `entry::<F, Args>` 离 `anchor` 的距离。父进程和我们是同一次编译的同一个程序文件：
+        // Linux 上我们由 `/proc/self/exe` 启动（就是父进程正在运行的那个文件），别的系统上
+        // 上面核对了指纹（见 `spawn::fingerprint`）。同一个文件里函数之间的距离是固定的，
+        // 所以加回本进程 `anchor` 的地址正是本进程里的 `entry::<F, Args>`，类型也正是 `Entry`。
         let entry = unsafe {
             std::mem::transmute::<*const (), Entry>(base.wrapping_byte_offset(start.entry))
         };
@@ -90,6 +91,22 @@ where
     let _ = io::stdout().flush();
     let _ = reply.send(outcome);
     ok
+}
+
+#[cfg(unix)]
+/// 运行 `f`；它 panic 时不打印，返回 panic 的消息和位置。ipc-channel 有几处在出错时
+/// panic 而不是返回错误（比如握手的临时目录建不成时），子进程用它把这些变成一行说明。
+pub(super) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    IN_JOB.set(true);
+    let result = catch_unwind(AssertUnwindSafe(f));
+    IN_JOB.set(false);
+    result.map_err(|_| {
+        LAST_PANIC
+            .lock()
+            .ok()
+            .and_then(|mut p| p.take())
+            .unwrap_or_default()
+    })
 }
 
 thread_local! {

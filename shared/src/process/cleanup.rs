@@ -69,10 +69,8 @@ pub(super) fn set_arg0(command: &mut Command, arg0: std::ffi::OsString) {
 /// `init()` 在父进程里做的准备：ipc-channel 第一次发消息时才去量 socket 的缓冲区大小，
 /// 量不成（文件描述符用完了）就 panic；趁现在一切正常先发一次。
 pub(super) fn prepare() -> Result<(), Error> {
-    let (tx, _rx) =
-        ipc::channel::<()>().map_err(|e| Error(format!("建进程间通道失败：{}", explain_io(&e))))?;
-    tx.send(())?;
-    Ok(())
+    let _ = fingerprint(); // 趁程序文件还是启动时的那个，记下它的指纹
+    warm_up().map_err(|e| Error(format!("建进程间通道失败：{}", explain_io(&e))))
 }
 
 /// 刷新标准输出，结束本进程。
@@ -246,8 +244,13 @@ pub(super) fn handshake(
         _ => return Err(Error(format!("子进程说了看不懂的话：{line:?}"))),
     };
     starting.socket = Some(PathBuf::from(&name));
-    let hello = IpcSender::<Hello>::connect(name)
-        .map_err(|e| Error(format!("连不上子进程：{}", explain_io(&e))))?;
+    let hello = IpcSender::<Hello>::connect(name.clone()).map_err(|e| {
+        Error(format!(
+            "连不上子进程在临时目录里建的握手 socket {name}（{} 被删掉了？）：{}",
+            tmpdir_name(),
+            explain_io(&e)
+        ))
+    })?;
     let (jobs, inbox) =
         ipc::channel().map_err(|e| Error(format!("建进程间通道失败：{}", explain_io(&e))))?;
     hello
@@ -308,6 +311,9 @@ pub(super) fn connect_to_parent() -> Result<Hello, Refused> {
     use std::os::unix::net::UnixStream;
 
     let held = StopSignals::hold();
+    // ipc-channel 第一次发消息时才量 socket 的缓冲区，量不成（描述符用完了）就 panic：
+    // 趁描述符用得最少的时候先发一次，出错就告诉父进程原因。
+    let warm = super::child::quietly(warm_up);
     let stdin = io::stdin()
         .as_fd()
         .try_clone_to_owned()
@@ -319,6 +325,17 @@ pub(super) fn connect_to_parent() -> Result<Hello, Refused> {
     let say = |what: String| {
         let _ = (&lifeline).write_all(format!("{what}\n").as_bytes());
     };
+    match warm {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => {
+            say(format!("err 子进程建不了进程间通道：{}", explain_io(&e)));
+            return Err(Refused::Quiet);
+        }
+        Err(panic) => {
+            say(format!("err 子进程建不了进程间通道：{panic}"));
+            return Err(Refused::Quiet);
+        }
+    }
     let watcher = lifeline.try_clone().map_err(|e| {
         say(format!("err 子进程复制不了生命线：{}", explain_io(&e)));
         Refused::Quiet
@@ -332,7 +349,12 @@ pub(super) fn connect_to_parent() -> Result<Hello, Refused> {
     }
     let made = {
         let mut pending = PENDING.lock().unwrap_or_else(|e| e.into_inner());
-        let made = ipc::IpcOneShotServer::<Hello>::new();
+        // 临时目录建不成时 ipc-channel 会 panic（tempfile 的错误没有错误码）：先查一次
+        // TMPDIR，再把剩下的 panic 接住，都变成给父进程的一行说明。
+        let made = probe_tmpdir().and_then(|()| {
+            super::child::quietly(ipc::IpcOneShotServer::<Hello>::new)
+                .unwrap_or_else(|panic| Err(io::Error::other(panic)))
+        });
         if let Ok((_, name)) = &made {
             *pending = Some(PathBuf::from(name));
         }
@@ -353,6 +375,12 @@ pub(super) fn connect_to_parent() -> Result<Hello, Refused> {
     *PENDING.lock().unwrap_or_else(|e| e.into_inner()) = None;
     drop(held); // 握手时挂着的结束信号现在才生效：目录已经删了
     Ok(hello?.1)
+}
+
+/// 建一个通道、发一次消息（见 `prepare`）。
+fn warm_up() -> io::Result<()> {
+    let (tx, _rx) = ipc::channel::<()>()?;
+    tx.send(()).map_err(io::Error::other)
 }
 
 /// 生命线线程：一直读到 EOF（父进程不在了），删掉握手中的 socket，结束本进程。
@@ -406,6 +434,7 @@ impl Drop for StopSignals {
     }
 }
 
+#[cfg(unix)]
 /// 建握手的 socket 失败时的说明：多半是 `TMPDIR` 的问题。
 fn tmpdir_error(e: &io::Error) -> String {
     format!(
@@ -415,6 +444,7 @@ fn tmpdir_error(e: &io::Error) -> String {
     )
 }
 
+#[cfg(unix)]
 fn tmpdir_name() -> String {
     let dir = std::env::temp_dir();
     match std::env::var_os("TMPDIR") {
@@ -448,12 +478,17 @@ fn check_tmpdir() -> Result<(), Error> {
                     "{name} 太长：socket 路径要 {len} 字节，Unix socket 最多 107 字节；换一个短的 TMPDIR，比如 /tmp"
                 )));
             }
-            let probe = dir.join(format!(".shared-process-{}", std::process::id()));
-            std::fs::create_dir(&probe)
-                .and_then(|()| std::fs::remove_dir(&probe))
+            probe_tmpdir()
                 .map_err(|e| Error(format!("{name} 不能用来放临时 socket：{}", explain_io(&e))))
         })
         .clone()
+}
+
+#[cfg(unix)]
+/// 在临时目录里建一个目录再删掉：看它能不能放握手的 socket。
+fn probe_tmpdir() -> io::Result<()> {
+    let probe = std::env::temp_dir().join(format!(".shared-process-{}", std::process::id()));
+    std::fs::create_dir(&probe).and_then(|()| std::fs::remove_dir(&probe))
 }
 
 // ---------------------------------------------------------------------------------------------

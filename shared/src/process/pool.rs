@@ -107,7 +107,7 @@ impl ProcessPool {
                 Err(e) => Err(e.clone()),
                 Ok(worker) => {
                     let jobs = worker.jobs.as_ref().expect("池里的工作进程一直接活");
-                    match Worker::run::<F::Output, Args>(jobs, entry, args) {
+                    match Worker::run::<F::Output, Args>(jobs, worker.child_lock(), entry, args) {
                         Ok(outcome) => outcome,
                         Err(RunError::Here(e)) => Err(e),
                         Err(RunError::Died) => {

@@ -9,7 +9,7 @@
 //!    都不会卡住。
 
 use std::process::{Child, Command, ExitStatus};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -27,23 +27,42 @@ pub(super) struct Start {
     pub(super) reply: OpaqueIpcSender,
 }
 
-/// 握手时父进程交给子进程的：派活的通道，和证明"我们是同一个程序"的一个数。
+/// 握手时父进程交给子进程的：派活的通道，和证明"我们是同一次编译的程序"的指纹。
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct Hello {
     pub(super) jobs: IpcReceiver<Start>,
-    pub(super) fingerprint: isize,
+    pub(super) fingerprint: String,
 }
 
 /// 所有函数位置都从这里量起。
 #[inline(never)]
 pub(super) fn anchor() {}
 
-/// 另一个固定函数：它离 `anchor` 的距离两边一样，才是同一个程序（同一次编译）。
+/// 另一个固定函数：它离 `anchor` 的距离两边一样，才可能是同一次编译。
 #[inline(never)]
 fn marker() {}
 
-pub(super) fn fingerprint() -> isize {
-    (marker as fn() as usize as isize).wrapping_sub(anchor as fn() as usize as isize)
+/// 本程序的指纹：`marker` 离 `anchor` 多远；Linux 以外再加上程序文件的大小和修改时间。
+/// Linux 上子进程由 `/proc/self/exe` 启动，一定是同一个文件（哪怕磁盘上的已被换掉）；
+/// macOS、Windows 按路径启动，文件在运行中被换成新的编译结果时，这里看得出来。
+/// 第一次调用（`init()` 里）时算好，之后不变。
+pub(super) fn fingerprint() -> String {
+    static PRINT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PRINT
+        .get_or_init(|| {
+            let offset =
+                (marker as fn() as usize as isize).wrapping_sub(anchor as fn() as usize as isize);
+            if cfg!(target_os = "linux") {
+                return offset.to_string();
+            }
+            let file = std::env::current_exe().and_then(std::fs::metadata);
+            let (len, modified) = file.map_or((0, None), |m| (m.len(), m.modified().ok()));
+            let since = modified
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{offset}:{len}:{since}")
+        })
+        .clone()
 }
 
 /// 子进程里运行的入口：每个 (函数, 参数) 类型一份。返回 `false` 表示函数 panic 了。
@@ -73,7 +92,9 @@ where
 /// 一个连上了的子进程：可以派活给它。被丢弃时一定结束。
 #[derive(Debug)]
 pub(super) struct Worker {
-    pub(super) child: Child,
+    /// 收结果的线程也要看它是否已经结束，所以放在锁里。
+    child: Arc<Mutex<Child>>,
+    pid: u32,
     pub(super) jobs: Option<IpcSender<Start>>,
     /// 子进程的生命线：最后才丢（见 `Drop`）。
     lifeline: Option<Lifeline>,
@@ -94,22 +115,33 @@ impl Worker {
         if let Some(arg0) = std::env::args_os().next() {
             cleanup::set_arg0(&mut command, arg0);
         }
-        command.arg(CHILD_ARG);
+        // 测试二进制里 libtest 也读这些参数：只运行 `test_support!` 的测试，不截获它的输出。
+        command.args([CHILD_ARG, "--nocapture", "--quiet"]);
         let (lifeline, child, jobs) = cleanup::handshake(command)?;
         Ok(Worker {
-            child,
+            pid: child.id(),
+            child: Arc::new(Mutex::new(child)),
             jobs: Some(jobs),
             lifeline: Some(lifeline),
         })
     }
 
     pub(super) fn pid(&self) -> u32 {
-        self.child.id()
+        self.pid
+    }
+
+    pub(super) fn child_lock(&self) -> &Mutex<Child> {
+        &self.child
+    }
+
+    fn child(&self) -> MutexGuard<'_, Child> {
+        self.child.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// 把 `f(args)` 交给子进程，等它的结果。
     pub(super) fn run<R: Message, Args: Message>(
         jobs: &IpcSender<Start>,
+        child: &Mutex<Child>,
         entry: isize,
         args: Args,
     ) -> Result<Outcome<R>, RunError> {
@@ -125,17 +157,33 @@ impl Worker {
         // 子进程拿到 Start 后就来读参数：大参数分段发送时，它边读我们边发。
         args_tx.send(args).map_err(|_| RunError::Died)?;
         drop(args_tx);
-        // 送结果的通道只有子进程手里有：收不到就是它死了。
-        reply_rx.recv().map_err(|_| RunError::Died)
+        // 送结果的通道只有子进程手里有：它断了，或者子进程已经结束，就是它死了。
+        // （Windows 上不一定能从通道看出来——Wine 下就看不出——所以每隔一会儿也问一下系统。）
+        loop {
+            match reply_rx.try_recv_timeout(Duration::from_millis(50)) {
+                Ok(outcome) => return Ok(outcome),
+                Err(ipc_channel::TryRecvError::IpcError(_)) => return Err(RunError::Died),
+                Err(ipc_channel::TryRecvError::Empty) => {
+                    let exited = child
+                        .lock()
+                        .map_or(true, |mut c| !matches!(c.try_wait(), Ok(None)));
+                    if exited {
+                        // 它可能在结束前刚好送出了结果。
+                        return reply_rx.try_recv().map_err(|_| RunError::Died);
+                    }
+                }
+            }
+        }
     }
 
     /// 工作进程死了：等它的退出状态（最多 2 秒，之后结束它），说明它怎样结束。
     pub(super) fn death(&mut self) -> String {
-        match cleanup::wait_for(&mut self.child, Duration::from_secs(2)) {
+        let mut child = self.child();
+        match cleanup::wait_for(&mut child, Duration::from_secs(2)) {
             Ok(Some(status)) => describe_death(status),
             Ok(None) => {
-                let _ = self.child.kill();
-                match self.child.wait() {
+                let _ = child.kill();
+                match child.wait() {
                     Ok(status) => describe_death(status),
                     Err(e) => e.to_string(),
                 }
@@ -147,7 +195,7 @@ impl Worker {
     /// 不再派活，等子进程做完手上的事、自己退出。
     pub(super) fn finish(&mut self) -> Result<ExitStatus, Error> {
         self.jobs = None;
-        Ok(self.child.wait()?)
+        Ok(self.child().wait()?)
     }
 }
 
@@ -158,10 +206,12 @@ fn describe_death(status: ExitStatus) -> String {
 impl Drop for Worker {
     /// `std::process::Child` 被丢弃时既不等也不杀；我们的子进程被丢弃时一定结束。
     fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+        let mut child = self.child();
+        if let Ok(None) = child.try_wait() {
+            let _ = child.kill();
+            let _ = child.wait();
         }
+        drop(child);
         drop(self.lifeline.take());
     }
 }
@@ -196,13 +246,14 @@ impl<R: Message> Process<R> {
         let entry = entry_of(f);
         let mut worker = Worker::spawn()?;
         let jobs = worker.jobs.take().expect("刚启动的子进程有派活的通道");
+        let child = Arc::clone(&worker.child);
         let (tx, outcome) = mpsc::channel();
         thread::Builder::new()
             .name("sp-process".into())
             .spawn(move || {
                 cleanup::quiet_sigpipe();
                 // 只做这一件事：`jobs` 随后被丢弃，子进程做完就退出。
-                let _ = tx.send(Worker::run(&jobs, entry, args));
+                let _ = tx.send(Worker::run(&jobs, &child, entry, args));
             })
             .map_err(|e| Error(format!("开不了收发子进程消息的线程 (thread refused)：{e}")))?;
         Ok(Process {
@@ -219,7 +270,7 @@ impl<R: Message> Process<R> {
 
     /// 子进程还在运行吗（Python 的 `is_alive()`）。
     pub fn is_alive(&mut self) -> bool {
-        matches!(self.worker.child.try_wait(), Ok(None))
+        matches!(self.worker.child().try_wait(), Ok(None))
     }
 
     /// 最多等 `timeout`，函数做完（或子进程死了）就返回 `true`；之后 `join` 立刻返回。
@@ -239,7 +290,7 @@ impl<R: Message> Process<R> {
 
     /// 结束子进程（Unix 上 SIGKILL，Windows 上 TerminateProcess），即 Python 的 `p.kill()`。
     pub fn kill(&mut self) -> Result<(), Error> {
-        Ok(self.worker.child.kill()?)
+        Ok(self.worker.child().kill()?)
     }
 
     /// 等子进程结束，返回函数的返回值（Python 的 `p.join()`）。子进程崩溃、被杀、panic

@@ -52,25 +52,42 @@ impl std::fmt::Display for Output {
 
 /// 一个运行课程二进制的命令，带上测试用的时间比例和种子，标准输入为空。
 ///
-/// 信号的处理方式恢复成默认：从没有作业控制的 shell 在后台启动的 `cargo test`（CI 常这样）
-/// 会让子进程继承"忽略 SIGINT"，那样测试里的 Ctrl-C 就到不了课程的程序。
+/// Unix 上信号的处理方式恢复成默认：从没有作业控制的 shell 在后台启动的 `cargo test`
+/// （CI 常这样）会让子进程继承"忽略 SIGINT"，那样测试里的 Ctrl-C 就到不了课程的程序。
 pub fn lesson(exe: &str, args: &[&str]) -> Command {
-    use std::os::unix::process::CommandExt;
     let mut cmd = Command::new(exe);
     cmd.args(args)
         .env("LESSON_TIME_SCALE", TEST_SCALE)
         .env("LESSON_SEED", TEST_SEED)
         .stdin(Stdio::null());
-    // SAFETY: 在 fork 之后、exec 之前只调用异步信号安全的 signal，不分配内存、不碰锁。
-    unsafe {
-        cmd.pre_exec(|| {
-            for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP] {
-                libc::signal(sig, libc::SIG_DFL);
-            }
-            Ok(())
-        });
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: 在 fork 之后、exec 之前只调用异步信号安全的 signal，不分配内存、不碰锁。
+        unsafe {
+            cmd.pre_exec(|| {
+                for sig in [libc::SIGINT, libc::SIGQUIT, libc::SIGTERM, libc::SIGHUP] {
+                    libc::signal(sig, libc::SIG_DFL);
+                }
+                Ok(())
+            });
+        }
     }
     cmd
+}
+
+/// 一个不是合法 Unicode 的命令行参数：Unix 上是字节 0xFF，Windows 上是落单的 UTF-16 代理项 (surrogate)。
+pub fn non_utf8_arg() -> std::ffi::OsString {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        std::ffi::OsStr::from_bytes(b"\xff").to_owned()
+    }
+    #[cfg(windows)]
+    {
+        use std::os::windows::ffi::OsStringExt;
+        std::ffi::OsString::from_wide(&[0xD800])
+    }
 }
 
 /// 运行命令直到结束；超过 `limit` 就杀掉它并 panic（测试不应该挂住）。
@@ -107,6 +124,44 @@ pub fn run(mut cmd: Command, limit: Duration) -> Output {
     }
 }
 
+/// 像 `… | head -c <bytes>`：读 `bytes` 个字节（不够就读到结束）后关掉管道的读端，
+/// 等程序结束，最多等 `limit`（超过就杀掉它并 panic）。返回的 `stdout` 是读到的那些字节。
+#[track_caller]
+pub fn closed_pipe(mut cmd: Command, bytes: usize, limit: Duration) -> Output {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the lesson binary");
+    let mut head = Vec::new();
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let _ = stdout.take(bytes as u64).read_to_end(&mut head); // 读完就丢掉读端
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for the lesson") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running {limit:?} after the pipe closed");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    Output {
+        status,
+        stdout: String::from_utf8_lossy(&head).into_owned(),
+        stderr: err.join().expect("stderr reader"),
+        wall: start.elapsed(),
+    }
+}
+
 type Reader = std::thread::JoinHandle<String>;
 
 /// 在后台线程里读完子进程的输出，免得管道写满把它卡住。
@@ -140,56 +195,158 @@ pub fn all_secs(stdout: &str, prefix: &str) -> Vec<f64> {
 /// 所以认一个进程要连启动时刻一起认，否则别人新起的进程或线程会被当成"没结束的子进程"。
 pub type Proc = (u32, u64);
 
-/// `/proc/<pid>/stat` 的第 22 列：进程启动的时刻（开机后的时钟滴答）。只支持 Linux。
+/// 进程启动的时刻：Linux 是 `/proc/<pid>/stat` 的第 22 列（开机后的时钟滴答），
+/// Windows 是 `GetProcessTimes` 的创建时刻。只支持 Linux 和 Windows。
+#[cfg(any(target_os = "linux", windows))]
 pub fn started_at(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // 第二列是放在括号里的进程名，名字里可能有空格，所以从最后一个 ')' 往后数。
-    let rest = &stat[stat.rfind(')')? + 2..];
-    rest.split_whitespace().nth(19)?.parse().ok()
+    os::started_at(pid)
 }
 
-/// 进程 `pid` 此刻的所有后代（子进程、孙进程……），从 `/proc` 读出。只支持 Linux。
+/// 进程 `pid` 此刻的所有后代（子进程、孙进程……）：Linux 从 `/proc` 读，Windows 从
+/// 系统的进程快照读。只支持 Linux 和 Windows。
+#[cfg(any(target_os = "linux", windows))]
 pub fn descendants(pid: u32) -> Vec<Proc> {
+    let all = os::processes();
     let mut parents = vec![pid];
     let mut found = Vec::new();
     while let Some(p) = parents.pop() {
-        for child in children(p) {
-            if let Some(started) = started_at(child) {
-                found.push((child, started));
+        let born = started_at(p);
+        for &(child, parent) in &all {
+            // 父进程号也会被重用：比父进程还早启动的不是它的孩子。
+            if parent != p || child == p {
+                continue;
             }
-            parents.push(child);
+            if let Some(started) = started_at(child)
+                && born.is_none_or(|b| started >= b)
+            {
+                found.push((child, started));
+                parents.push(child);
+            }
         }
     }
     found
 }
 
-fn children(pid: u32) -> Vec<u32> {
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|&p| parent_of(p) == Some(pid))
-        .collect()
-}
-
-fn parent_of(pid: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &stat[stat.rfind(')')? + 2..];
-    rest.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// 进程 `pid` 是否还活着（僵尸进程算已经结束）。只支持 Linux。
+/// 进程 `pid` 是否还活着（Linux 上僵尸进程算已经结束）。只支持 Linux 和 Windows。
+#[cfg(any(target_os = "linux", windows))]
 pub fn alive(pid: u32) -> bool {
-    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-        Ok(stat) => stat
-            .rfind(')')
-            .and_then(|i| stat[i + 2..].chars().next())
-            .is_some_and(|state| state != 'Z' && state != 'X'),
-        Err(_) => false,
+    os::alive(pid)
+}
+
+#[cfg(target_os = "linux")]
+mod os {
+    pub fn started_at(pid: u32) -> Option<u64> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // 第二列是放在括号里的进程名，名字里可能有空格，所以从最后一个 ')' 往后数。
+        let rest = &stat[stat.rfind(')')? + 2..];
+        rest.split_whitespace().nth(19)?.parse().ok()
+    }
+
+    /// 所有进程：(PID, 父进程的 PID)。
+    pub fn processes() -> Vec<(u32, u32)> {
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter_map(|p| Some((p, parent_of(p)?)))
+            .collect()
+    }
+
+    fn parent_of(pid: u32) -> Option<u32> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let rest = &stat[stat.rfind(')')? + 2..];
+        rest.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    pub fn alive(pid: u32) -> bool {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Ok(stat) => stat
+                .rfind(')')
+                .and_then(|i| stat[i + 2..].chars().next())
+                .is_some_and(|state| state != 'Z' && state != 'X'),
+            Err(_) => false,
+        }
+    }
+}
+
+#[cfg(windows)]
+mod os {
+    use windows_sys::Win32::Foundation::{
+        CloseHandle, FILETIME, HANDLE, INVALID_HANDLE_VALUE, STILL_ACTIVE,
+    };
+    use windows_sys::Win32::System::Diagnostics::ToolHelp::{
+        CreateToolhelp32Snapshot, PROCESSENTRY32W, Process32FirstW, Process32NextW,
+        TH32CS_SNAPPROCESS,
+    };
+    use windows_sys::Win32::System::Threading::{
+        GetExitCodeProcess, GetProcessTimes, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
+    };
+
+    /// 打开进程只为查询；用完自动关掉句柄。
+    struct Process(HANDLE);
+
+    impl Process {
+        fn open(pid: u32) -> Option<Process> {
+            // SAFETY: 只要查询权限；进程不在了（或不让看）时返回空指针。
+            let h = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
+            (!h.is_null()).then_some(Process(h))
+        }
+    }
+
+    impl Drop for Process {
+        fn drop(&mut self) {
+            // SAFETY: 我们打开的有效句柄，只关一次。
+            unsafe { CloseHandle(self.0) };
+        }
+    }
+
+    pub fn started_at(pid: u32) -> Option<u64> {
+        let p = Process::open(pid)?;
+        let zero = FILETIME {
+            dwLowDateTime: 0,
+            dwHighDateTime: 0,
+        };
+        let (mut created, mut exited, mut kernel, mut user) = (zero, zero, zero, zero);
+        // SAFETY: 有效的进程句柄，四个可写的 FILETIME。
+        let ok = unsafe { GetProcessTimes(p.0, &mut created, &mut exited, &mut kernel, &mut user) };
+        (ok != 0)
+            .then(|| (u64::from(created.dwHighDateTime) << 32) | u64::from(created.dwLowDateTime))
+    }
+
+    pub fn processes() -> Vec<(u32, u32)> {
+        // SAFETY: 拍一张全系统进程的快照；失败时返回 INVALID_HANDLE_VALUE。
+        let snapshot = unsafe { CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0) };
+        if snapshot == INVALID_HANDLE_VALUE {
+            return Vec::new();
+        }
+        let snapshot = Process(snapshot);
+        // SAFETY: 普通的数据结构，全零合法；dwSize 按文档先填好。
+        let mut entry: PROCESSENTRY32W = unsafe { std::mem::zeroed() };
+        entry.dwSize = size_of::<PROCESSENTRY32W>() as u32;
+        let mut out = Vec::new();
+        // SAFETY: 快照句柄有效，entry 可写且 dwSize 正确。
+        let mut more = unsafe { Process32FirstW(snapshot.0, &mut entry) } != 0;
+        while more {
+            out.push((entry.th32ProcessID, entry.th32ParentProcessID));
+            // SAFETY: 同上。
+            more = unsafe { Process32NextW(snapshot.0, &mut entry) } != 0;
+        }
+        out
+    }
+
+    pub fn alive(pid: u32) -> bool {
+        let Some(p) = Process::open(pid) else {
+            return false;
+        };
+        let mut code = 0u32;
+        // SAFETY: 有效的进程句柄，一个可写的 u32。
+        let ok = unsafe { GetExitCodeProcess(p.0, &mut code) };
+        ok != 0 && code == STILL_ACTIVE as u32
     }
 }
 
 /// 等这些进程全部结束，最多等 `limit`；返回还活着的 PID（同一个 PID、同一个启动时刻）。
+#[cfg(any(target_os = "linux", windows))]
 pub fn left_behind<'a>(procs: impl IntoIterator<Item = &'a Proc>, limit: Duration) -> Vec<u32> {
     let procs: Vec<Proc> = procs.into_iter().copied().collect();
     let start = Instant::now();
@@ -253,9 +410,8 @@ pub fn check_cli_contract(exe: &str, section: &shared::cli::Lesson) {
     }
     // 非 UTF-8 的参数。
     {
-        use std::os::unix::ffi::OsStrExt;
         let mut cmd = lesson(exe, &[]);
-        cmd.arg(std::ffi::OsStr::from_bytes(b"\xff"));
+        cmd.arg(non_utf8_arg());
         let out = run(cmd, limit);
         assert_eq!(out.status.code(), Some(2), "non-UTF-8\n{out}");
         assert_eq!(out.stderr.lines().count(), 1, "non-UTF-8\n{out}");
@@ -314,10 +470,16 @@ mod tests {
         assert_eq!(secs_after("总耗时: 6.00秒", "总耗时: "), None);
     }
 
-    #[cfg(target_os = "linux")]
+    #[cfg(any(target_os = "linux", windows))]
     #[test]
     fn descendants_finds_a_child_and_alive_sees_it_end() {
-        let mut child = Command::new("sleep").arg("5").spawn().expect("sleep");
+        // 一个会一直等下去的子进程：命令行解释器读一个没人写的管道，等下一条命令。
+        let program = if cfg!(windows) { "cmd" } else { "sh" };
+        let mut child = Command::new(program)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start a waiting child");
         let found = descendants(std::process::id());
         let me = found.iter().find(|(p, _)| *p == child.id()).copied();
         assert!(me.is_some(), "{found:?}");
