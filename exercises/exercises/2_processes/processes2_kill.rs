@@ -53,7 +53,7 @@ fn supervise_within(patience: Duration, limit: Duration) -> Option<Outcome> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     process::init()?;
-    match supervise_within(Duration::from_millis(500), Duration::from_secs(5)) {
+    match supervise_within(Duration::from_millis(500), Duration::from_secs(3)) {
         Some(Ok((p1_ended, p2))) => {
             match p1_ended {
                 Ok(()) => println!("p1 结束了：正常结束"),
@@ -64,7 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Some(Err(e)) => Err(e.into()),
         None => {
-            println!("5 秒了，主进程还卡在 p1 的 join() 上：p2 一直没机会运行.");
+            println!("3 秒了，主进程还卡在 p1 的 join() 上：p2 一直没机会运行.");
             std::process::exit(1);
         }
     }
@@ -83,11 +83,11 @@ mod tests {
         let patience = Duration::from_millis(300);
         let start = Instant::now();
         // 启动两个子进程、等 0.3 秒：空闲时约 0.4 秒，给忙的机器留足余量。
-        let outcome = supervise_within(patience, Duration::from_secs(5));
+        let outcome = supervise_within(patience, Duration::from_secs(3));
         let took = start.elapsed();
         let Some(outcome) = outcome else {
             panic!(
-                "5 秒后 supervise 还没返回：主进程卡在 p1.join() 上，p1 永远不会自己结束。\
+                "3 秒后 supervise 还没返回：主进程卡在 p1.join() 上，p1 永远不会自己结束。\
                  用 join_timeout(patience) 最多等一会儿，等不到就 kill()"
             );
         };
