@@ -48,7 +48,7 @@ pub struct Recorder {
 /// 一个例子：名字、它对应的文档标题、一句说明、怎么运行。
 #[derive(Debug, Clone, Copy)]
 pub struct Example {
-    /// 命令行上的名字，如 `lock`（SYLLABUS.md 里固定的名字）。
+    /// 命令行上的名字，如 `lock`（名字是固定的：README、测试和读者的笔记都用它）。
     pub name: &'static str,
     /// 它对应的文档标题，如 `线程锁`；只对应这一个例子时也是它的别名。
     pub heading: &'static str,
