@@ -70,3 +70,14 @@ fn sources_cite_only_files_in_the_repository() {
     }
     assert!(cites.is_empty(), "{}", cites.join("\n"));
 }
+
+#[test]
+fn the_readme_names_the_document_it_ports() {
+    // 源文档的标题（它的第一行：`# 程序运行概念、并发编程`）。
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let intro: String = readme.lines().take(8).collect();
+    assert!(
+        intro.contains("《程序运行概念、并发编程》"),
+        "README 的开头说出移植的是哪篇文档\n{intro}"
+    );
+}
