@@ -75,7 +75,8 @@ pub static EXAMPLES: &[Example] = &[
         tasks_vs_cores::Opts::augment_args,
         |m| tasks_vs_cores::run(tasks_vs_cores::Opts::from_arg_matches(m)?),
     )
-    .draws_timeline(),
+    .draws_timeline()
+    .measured(),
 ];
 
 /// 交给 `shared::cli::main` 的课程信息。

@@ -24,7 +24,7 @@ use clap::Parser;
 use shared::chart::{Sampler, render};
 use shared::work::{mouthful, others_since, steps_for, ticks};
 
-/// 命令行选项。
+/// 同样的计算分给 1 到 2×核数 个线程，量总耗时和加速比（请用 --release）。
 #[derive(Debug, Parser)]
 pub struct Opts {
     /// 总计算量：一个核要算的文档秒数，0.1 到 10（按 LESSON_TIME_SCALE 缩放）

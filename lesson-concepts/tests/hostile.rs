@@ -102,3 +102,46 @@ fn a_closed_pipe_ends_quietly() {
         assert!(err.is_empty(), "{} ({status}): {err}", e.name);
     }
 }
+
+/// `all`：一个例子失败（线程开不了）时只有一行——例子的进程说的那一行，带着它的名字。
+#[test]
+fn a_failure_in_all_is_one_line() {
+    let mut cmd = lesson(EXE, &["all"]);
+    cmd.env("RUST_MIN_STACK", "1099511627776");
+    let out = shared_testing::run(cmd, LIMIT);
+    assert_eq!(out.status.code(), Some(1), "{out}");
+    assert_eq!(out.stderr.lines().count(), 1, "{out}");
+    let first = EXAMPLES.first().map_or("", |e| e.name);
+    assert!(
+        out.stderr
+            .starts_with(&format!("错误 (error)：例子 {first}：")),
+        "{out}"
+    );
+}
+
+/// 标准输出或标准错误写不出去（接到 /dev/full）：最多一行、退出码 1，从不 panic，也不会
+/// 退出码 0 却丢了输出。一张表：每个例子（由 `EXAMPLES` 得来）和它的 `--help`、目录、
+/// `--help`、`all`；标准错误写不出去时，输入有误仍是 2、运行出错仍是 1。
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stdout_or_stderr_ends_in_one_line_and_exit_1() {
+    use shared_testing::{Full, FullCase};
+    let mut table = Vec::new();
+    for e in EXAMPLES {
+        table.push(FullCase::stdout(&[e.name]));
+        table.push(FullCase::stdout(&[e.name, "--help"]));
+    }
+    table.push(FullCase::stdout(&[]));
+    table.push(FullCase::stdout(&["--help"]));
+    table.push(FullCase::stdout(&["all"]));
+    let first = EXAMPLES.first().map_or("all", |e| e.name);
+    table.push(FullCase::silent(&["no-such-example"], Full::Stderr, 2));
+    table.push(FullCase::silent(&[first], Full::Stderr, 2).env("LESSON_TIME_SCALE", "0"));
+    table.push(FullCase::silent(&[first], Full::Stderr, 1).env("RUST_MIN_STACK", "1099511627776"));
+    table.push(FullCase::silent(&[first], Full::Both, 1));
+    let failures: Vec<String> = table
+        .iter()
+        .filter_map(|case| case.check(EXE, |_| {}).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

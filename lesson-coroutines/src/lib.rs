@@ -78,10 +78,11 @@ pub static EXAMPLES: &[Example] = &[
     Example::with_opts(
         "scale",
         "协程 · 上万次并发",
-        "任务与线程的墙钟时间、内存，进程>=线程>=协程（请用 --release）",
+        "任务与线程的墙钟时间、内存，进程>=线程>=协程",
         scale::Opts::augment_args,
         |m| scale::run(scale::Opts::from_arg_matches(m)?),
-    ),
+    )
+    .measured(),
 ];
 
 /// 交给 `shared::cli::main` 的课程信息；时间线的数据来自 [`tasks`]。

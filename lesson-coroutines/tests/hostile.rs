@@ -19,18 +19,16 @@ enum Want {
     Fine,
 }
 
-/// 每个例子（scale 只量到 1000，免得测试太久）。
-const EXAMPLES: [&[&str]; 9] = [
-    &["hello"],
-    &["hello-many"],
-    &["blocking-sleep"],
-    &["wrapped-sleep"],
-    &["async-sleep"],
-    &["semaphore"],
-    &["lazy"],
-    &["no-lock"],
-    &["scale", "--max", "1000"],
-];
+/// 每个例子（来自课程的例子表 `EXAMPLES`）的参数；scale 只量到 1000，免得测试太久。
+fn examples() -> Vec<Vec<&'static str>> {
+    lesson_coroutines::EXAMPLES
+        .iter()
+        .map(|e| match e.name {
+            "scale" => vec![e.name, "--max", "1000"],
+            name => vec![name],
+        })
+        .collect()
+}
 
 /// 在 shell 里运行：`ulimit`、管道。`$0` 是课程的二进制（只在 Unix 上有 `sh`）。
 #[cfg(unix)]
@@ -65,7 +63,8 @@ fn check(what: &str, cmd: Command, want: Want) {
 #[test]
 fn bad_input_and_a_bad_environment_end_in_one_line() {
     // 时间比例：超出 0.001..=100 的每个例子都拒绝（不会睡上几百年，也不会除出无穷大）。
-    for args in EXAMPLES {
+    for args in examples() {
+        let args = args.as_slice();
         for scale in ["1e20", "1e300", "1e12", "5e-324", "0", "-1", "NaN"] {
             let mut cmd = lesson(EXE, args);
             cmd.env("LESSON_TIME_SCALE", scale);
@@ -125,8 +124,28 @@ fn bad_input_and_a_bad_environment_end_in_one_line() {
         check("scale, ulimit -v 300000", oom, Want::Fails);
     }
 
+    // 文件描述符用完（`ulimit -n 6`：scale 开不了和子进程通信的管道）：一行，说出是什么用完了。
+    #[cfg(unix)]
+    {
+        let out = run(
+            shell(
+                "ulimit -n 6 && exec \"$0\" \"$@\"",
+                &["scale", "--max", "1000"],
+            ),
+            Duration::from_secs(60),
+        );
+        assert_eq!(out.status.code(), Some(1), "ulimit -n 6\n{out}");
+        assert_eq!(out.stderr.lines().count(), 1, "ulimit -n 6\n{out}");
+        assert!(
+            out.stderr
+                .contains("例子 scale：打开的文件太多 (too many open files)"),
+            "ulimit -n 6\n{out}"
+        );
+    }
+
     // 读的一方先走了（`… | head -c 20`）：安静地结束，不 panic。
-    for args in EXAMPLES {
+    for args in examples() {
+        let args = args.as_slice();
         let out = shared_testing::closed_pipe(lesson(EXE, args), 20, Duration::from_secs(60));
         assert!(out.stderr.is_empty(), "{args:?} | head -c 20\n{out}");
     }
@@ -141,4 +160,53 @@ fn the_refused_thread_trick_really_refuses() {
     let out = run(cmd, Duration::from_secs(30));
     assert_eq!(out.status.code(), Some(1), "{out}");
     assert!(out.stderr.contains("os error"), "{out}");
+}
+
+/// `all`：一个例子失败（scale 的线程开不了）时只有一行——例子的进程说的那一行，带着它的名字。
+#[test]
+fn a_failure_in_all_is_one_line() {
+    let mut cmd = lesson(EXE, &["all"]);
+    cmd.env("RUST_MIN_STACK", "1099511627776");
+    let out = run(cmd, Duration::from_secs(120));
+    assert_eq!(out.status.code(), Some(1), "{out}");
+    assert_eq!(out.stderr.lines().count(), 1, "{out}");
+    assert!(
+        out.stderr.starts_with("错误 (error)：例子 scale："),
+        "{out}"
+    );
+}
+
+/// 标准输出或标准错误写不出去（接到 /dev/full）：最多一行、退出码 1，从不 panic，也不会
+/// 退出码 0 却丢了输出。一张表：每个例子（由 `EXAMPLES` 得来）和它的 `--help`、目录、
+/// `--help`、`all`；标准错误写不出去时，输入有误仍是 2。
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stdout_or_stderr_ends_in_one_line_and_exit_1() {
+    use shared_testing::{Full, FullCase};
+    let mut table = Vec::new();
+    for (e, args) in lesson_coroutines::EXAMPLES.iter().zip(examples()) {
+        table.push(FullCase::stdout(&args));
+        table.push(FullCase::stdout(&[e.name, "--help"]));
+        if e.timeline {
+            let mut with = args.clone();
+            with.push("--timeline");
+            table.push(FullCase::stdout(&with));
+        }
+    }
+    // scale 的每一行由子进程量出（输出交给父进程的管道）；子进程的角色直接运行时也一样。
+    table.push(FullCase::stdout(&[
+        "scale", "--role", "tasks", "--count", "10",
+    ]));
+    table.push(FullCase::stdout(&[]));
+    table.push(FullCase::stdout(&["--help"]));
+    table.push(FullCase::stdout(&["all"]));
+    table.push(FullCase::silent(&["no-such-example"], Full::Stderr, 2));
+    table.push(FullCase::silent(&["hello"], Full::Stderr, 2).env("LESSON_TIME_SCALE", "0"));
+    table.push(FullCase::silent(&["hello"], Full::Stderr, 0));
+    table.push(FullCase::silent(&["hello"], Full::Both, 1));
+    let failures: Vec<String> = table
+        .iter()
+        .filter_map(|case| case.check(EXE, |_| {}).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

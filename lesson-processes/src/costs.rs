@@ -27,7 +27,7 @@ type Outcome<T> = Result<T, Box<dyn std::error::Error>>;
 /// 来回一批传多少个数。
 const WINDOW: u32 = 32;
 
-/// 选项。
+/// 量一量：每个任务启动一个进程 vs 交给进程池，跨进程来回 vs 线程间来回（请用 --release）。
 #[derive(Debug, Parser)]
 pub struct Opts {
     /// 启动多少次进程、向池提交多少个任务，5 到 2000 (process starts and pool jobs)

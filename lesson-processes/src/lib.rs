@@ -76,7 +76,8 @@ pub static EXAMPLES: &[Example] = &[
         "量一量：每个任务启动一个进程 vs 交给进程池；跨进程往返 vs 线程间往返",
         costs::Opts::augment_args,
         |m| costs::run(costs::Opts::from_arg_matches(m)?),
-    ),
+    )
+    .measured(),
 ];
 
 /// 交给 `shared::cli::main` 的课程信息。

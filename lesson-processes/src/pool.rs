@@ -23,7 +23,7 @@ use shared::download::{FILENAMES, PROCESS_DECIMALS};
 use shared::process::{self, ProcessPool};
 use shared::stopwatch::Stopwatch;
 
-/// 选项。
+/// 进程池（4 个工作进程）下载文档的三个文件；--jobs 改任务数，--crash 让一个工作进程崩溃。
 #[derive(Debug, Parser)]
 pub struct Opts {
     /// 提交几个下载任务，轮流用文档的三个文件名，1 到 64 (number of downloads)

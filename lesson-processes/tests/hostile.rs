@@ -104,6 +104,9 @@ fn every_bad_input_gets_one_line_and_a_clean_exit() {
         case(&["join", "--timeline"], &[NO_THREADS], 1, "错误"),
         // 子进程靠一个读 stdin 的线程随父进程结束，父进程靠一个线程收结果：没有线程就不启动。
         case(&["spawn"], &[NO_THREADS], 1, "线程"),
+        // `all` 里一个例子失败：只有例子的进程说的那一行，带着例子的名字。
+        case(&["all"], &[NO_THREADS], 1, "例子 spawn："),
+        case(&["all"], &[("TMPDIR", "/no/such/dir")], 1, "TMPDIR"),
         // 子进程的隐藏参数被人手动使用。
         case(
             &["__shared_process_child"],
@@ -135,7 +138,7 @@ fn every_bad_input_gets_one_line_and_a_clean_exit() {
         args: vec![non_utf8()],
         envs: vec![],
         code: 2,
-        names: "",
+        names: "参数不是 UTF-8",
     });
     let mut bad_tmp = OsString::from("/tmp/");
     bad_tmp.push(non_utf8());
@@ -174,14 +177,9 @@ fn every_bad_input_gets_one_line_and_a_clean_exit() {
 /// 读 `n` 个字节就关掉管道（像 `| head -c n`）：安静地结束，不 panic，不留进程。
 #[test]
 fn a_closed_pipe_ends_quietly() {
-    for args in [
-        &["pool"][..],
-        &["ping-pong"],
-        &["ping-pong-queue"],
-        &["join"],
-        &["args"],
-        &["all"],
-    ] {
+    let examples = lesson_processes::EXAMPLES.iter().map(|e| vec![e.name]);
+    for args in examples.chain([vec!["all"]]) {
+        let args = args.as_slice();
         let tmp = fresh_tmp();
         let mut child = lesson(EXE, args)
             .env("TMPDIR", &*tmp)
@@ -220,6 +218,45 @@ fn a_closed_pipe_ends_quietly() {
         let left = left_behind(&kids, Duration::from_secs(1));
         assert!(left.is_empty(), "{args:?} left {left:?}");
     }
+}
+
+/// 标准输出或标准错误写不出去（接到 /dev/full）：最多一行、退出码 1，从不 panic，也不会
+/// 退出码 0 却丢了输出；子进程（本程序再启动一次）写不出去时也一样，而且不留进程、不在
+/// TMPDIR 里留东西。一张表：每个例子（由 `EXAMPLES` 得来）和它的 `--help`、目录、`--help`、
+/// `all`；标准错误写不出去时，输入有误仍是 2、运行出错仍是 1。
+#[test]
+fn a_full_stdout_or_stderr_ends_in_one_line_and_exit_1() {
+    use shared_testing::{Full, FullCase};
+    let mut table = Vec::new();
+    for e in lesson_processes::EXAMPLES {
+        table.push(FullCase::stdout(&[e.name]));
+        table.push(FullCase::stdout(&[e.name, "--help"]));
+        if e.timeline {
+            table.push(FullCase::stdout(&[e.name, "--timeline"]));
+        }
+    }
+    table.push(FullCase::stdout(&[]));
+    table.push(FullCase::stdout(&["--help"]));
+    table.push(FullCase::stdout(&["all"]));
+    table.push(FullCase::silent(&["no-such-example"], Full::Stderr, 2));
+    table.push(FullCase::silent(&["spawn"], Full::Stderr, 2).env("LESSON_TIME_SCALE", "0"));
+    table.push(FullCase::silent(&["spawn"], Full::Stderr, 1).env(NO_THREADS.0, NO_THREADS.1));
+    table.push(FullCase::silent(&["spawn"], Full::Stderr, 0));
+    table.push(FullCase::silent(&["pool"], Full::Both, 1));
+    let mut failures = Vec::new();
+    for case in &table {
+        let tmp = fresh_tmp();
+        if let Err(e) = case.check(EXE, |cmd| {
+            cmd.env("TMPDIR", &*tmp);
+        }) {
+            failures.push(e);
+        }
+        let stray = common::stray(&tmp);
+        if !stray.is_empty() {
+            failures.push(format!("{:?} left in TMPDIR: {stray:?}", case.args));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// 运行中 TMPDIR 被删掉（`costs` 不停地启动子进程）：一行说明，退出码 1，不 panic，

@@ -120,7 +120,8 @@ pub static EXAMPLES: &[Example] = &[
         "线程池 · 为什么要池",
         "量一量：每个任务开一个线程 vs 交给线程池，每个任务多少微秒",
         costs::main,
-    ),
+    )
+    .measured(),
 ];
 
 /// 交给 `shared::cli::main` 的课程信息。

@@ -19,13 +19,14 @@
 //! ```
 
 use std::any::Any;
+use std::io::{self, Write};
 use std::panic;
 use std::process;
 use std::thread;
 
 use clap::Parser;
 
-/// 选项。
+/// 一个线程 panic 只结束它自己；加 --crash 再看一个线程 abort 结束整个进程。
 #[derive(Debug, Parser)]
 pub struct Opts {
     /// 最后再让一个线程 abort：整个进程随之结束 (a thread aborts and the process ends)
@@ -52,9 +53,13 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
 pub fn run(opts: Opts) -> Result<(), Box<dyn std::error::Error>> {
     // panic 时默认打印 `thread '…' panicked at …` 和回溯提示，看起来像程序崩溃了。
     // 换一个钩子 (panic hook)，只打印一行说明；它在 panic 的那个线程里运行。
+    // 钩子里不能再 panic（panic 中再 panic，进程直接 abort），所以不用写失败会 panic 的
+    // `println!`，而用 `writeln!` 并忽略它的错误（比如标准输出满了）。
+    let previous = panic::take_hook();
     panic::set_hook(Box::new(|info| {
         let name = thread::current().name().unwrap_or("?").to_owned();
-        println!(
+        let _ = writeln!(
+            io::stdout(),
             "（panic hook）线程 {name} panic 了：{}",
             message(info.payload())
         );
@@ -82,7 +87,7 @@ pub fn run(opts: Opts) -> Result<(), Box<dyn std::error::Error>> {
             message(&*payload)
         ),
     }
-    let _ = panic::take_hook(); // 换回默认的钩子
+    panic::set_hook(previous); // 换回原来的钩子
 
     if opts.crash {
         println!("主线程：再启动 crash 线程，它会 abort");

@@ -29,38 +29,6 @@ fn run_downloads(args: &[&str]) -> Output {
 }
 
 #[test]
-fn table_of_contents_lists_the_examples_in_document_order() {
-    let out = run_ok(&[]);
-    let names = [
-        "active-count",
-        "spawn",
-        "args",
-        "join",
-        "thread-panic",
-        "downloads",
-        "lock",
-        "deadlock",
-        "non-daemon",
-        "daemon",
-        "barrier",
-        "timer",
-        "thread-info",
-        "pool",
-        "costs",
-    ];
-    let at: Vec<usize> = names
-        .iter()
-        .map(|n| {
-            let cmd = format!("cargo run -p lesson-threads -- {n}\n");
-            out.stdout
-                .find(&cmd)
-                .unwrap_or_else(|| panic!("{cmd}\n{out}"))
-        })
-        .collect();
-    assert!(at.is_sorted(), "{out}");
-}
-
-#[test]
 fn active_count_is_one_os_thread() {
     assert_eq!(run_ok(&["active-count"]).lines(), ["线程数量: 1"]);
 }

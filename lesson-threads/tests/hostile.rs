@@ -58,12 +58,12 @@ fn cases() -> Vec<Case> {
             });
         }
     }
-    // `all`：第一个开线程的例子失败，子进程说一行，`all` 再说是哪个例子失败了。
+    // `all`：第一个开线程的例子失败。它的进程说一行（带着例子的名字），`all` 不再重复。
     cases.push(Case {
         args: vec!["all".to_owned()],
         env: vec![REFUSE_THREADS],
         code: 1,
-        max_stderr_lines: 2,
+        max_stderr_lines: 1,
     });
     cases
 }
@@ -126,9 +126,73 @@ fn closed_pipe(args: &[&str], bytes: usize) {
 
 #[test]
 fn a_closed_pipe_ends_quietly() {
+    // 每个例子和 `all`：读端关了，下一次写的时候进程被 SIGPIPE 安静地结束
+    // （non-daemon 本来不会结束）。只打印几个字节就结束的例子读完就正常结束。
+    for e in lesson_threads::EXAMPLES {
+        closed_pipe(&[e.name], 8);
+    }
     closed_pipe(&["all"], 20);
-    // 两个一直打印的例子：读端关了，写的那一刻进程被 SIGPIPE 安静地结束（non-daemon 本来不会结束）。
-    closed_pipe(&["non-daemon"], 8);
-    closed_pipe(&["daemon"], 8);
-    closed_pipe(&["barrier"], 20);
+}
+
+/// 标准输出或标准错误写不出去（接到 /dev/full）：最多一行、退出码 1，从不 panic，也不会
+/// 退出码 0 却丢了输出。一张表：每个例子（由 `EXAMPLES` 得来）和它的 `--help`、目录、
+/// `--help`、`all`；标准错误写不出去时，输入有误仍是 2、运行出错仍是 1。
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_stdout_or_stderr_ends_in_one_line_and_exit_1() {
+    use shared_testing::{Full, FullCase};
+    let mut table = Vec::new();
+    for e in lesson_threads::EXAMPLES {
+        table.push(FullCase::stdout(&[e.name]));
+        table.push(FullCase::stdout(&[e.name, "--help"]));
+        if e.timeline {
+            table.push(FullCase::stdout(&[e.name, "--timeline"]));
+        }
+    }
+    table.push(FullCase::stdout(&[]));
+    table.push(FullCase::stdout(&["--help"]));
+    table.push(FullCase::stdout(&["all"]));
+    table.push(FullCase::silent(&["no-such-example"], Full::Stderr, 2));
+    table.push(FullCase::silent(&["lock"], Full::Stderr, 2).env("LESSON_TIME_SCALE", "0"));
+    table
+        .push(FullCase::silent(&["lock"], Full::Stderr, 1).env(REFUSE_THREADS.0, REFUSE_THREADS.1));
+    table.push(FullCase::silent(&["all"], Full::Stderr, 1).env(REFUSE_THREADS.0, REFUSE_THREADS.1));
+    table.push(FullCase::silent(&["thread-panic"], Full::Stderr, 0));
+    table.push(FullCase::silent(&["thread-panic"], Full::Both, 1));
+    table.push(FullCase::silent(&["daemon"], Full::Both, 1));
+    let failures: Vec<String> = table
+        .iter()
+        .filter_map(|case| case.check(EXE, |_| {}).err())
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// 没有 /proc（容器里可能这样）：数线程的例子说出它读的是什么，`all` 说出它找不到本程序的
+/// 文件——而不只是 "No such file or directory"。要在新的挂载命名空间 (mount namespace) 里把
+/// /proc 盖住，得有 root 和 `unshare`；做不到时跳过，并在标准错误上说一声。
+#[cfg(target_os = "linux")]
+#[test]
+fn without_proc_the_error_names_what_was_read() {
+    let hide_proc = "mount -t tmpfs none /proc && exec \"$0\" \"$@\"";
+    let probe = std::process::Command::new("unshare")
+        .args(["--mount", "--fork", "sh", "-c", hide_proc, "true"])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("跳过：这里不能 unshare --mount 盖住 /proc（要 root）");
+        return;
+    }
+    for (args, says) in [
+        ("active-count", "例子 active-count：读 /proc/self/status"),
+        ("thread-info", "例子 thread-info：读 /proc/self/task"),
+        ("all", "找不到本程序的文件"),
+    ] {
+        let cmd = lesson(
+            "unshare",
+            &["--mount", "--fork", "sh", "-c", hide_proc, EXE, args],
+        );
+        let out = run(cmd, LIMIT);
+        assert_eq!(out.status.code(), Some(1), "{args}\n{out}");
+        assert_eq!(out.stderr.lines().count(), 1, "{args}\n{out}");
+        assert!(out.stderr.contains(says), "{args}: {says}\n{out}");
+    }
 }

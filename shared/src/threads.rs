@@ -24,7 +24,8 @@ pub(crate) static SAMPLER: AtomicU32 = AtomicU32::new(0);
 pub fn count() -> io::Result<usize> {
     #[cfg(target_os = "linux")]
     {
-        let status = std::fs::read_to_string("/proc/self/status")?;
+        let status = std::fs::read_to_string("/proc/self/status")
+            .map_err(|e| proc_error("/proc/self/status", "数本进程的线程", e))?;
         let n: usize = status
             .lines()
             .find_map(|l| l.strip_prefix("Threads:"))
@@ -37,6 +38,18 @@ pub fn count() -> io::Result<usize> {
     {
         Ok(list()?.len())
     }
+}
+
+/// 读 `/proc` 出错时说出读的是什么、为什么要读，没有这个文件时问一句 `/proc` 挂上了没有
+/// （容器里可能没有）；错误的种类不变。
+#[cfg(target_os = "linux")]
+fn proc_error(path: &str, what: &str, e: io::Error) -> io::Error {
+    let hint = if e.kind() == io::ErrorKind::NotFound {
+        "（/proc 挂上了吗？）"
+    } else {
+        ""
+    };
+    io::Error::new(e.kind(), format!("读 {path} {what}失败{hint}：{e}"))
 }
 
 /// 本进程的每个线程：(线程号, 名字)，按线程号排序。没有名字的线程名字是空的。
@@ -53,8 +66,11 @@ mod os {
 
     pub fn list() -> io::Result<Vec<(u64, String)>> {
         let mut out = Vec::new();
-        for entry in std::fs::read_dir("/proc/self/task")? {
-            let entry = entry?;
+        let task = "/proc/self/task";
+        for entry in
+            std::fs::read_dir(task).map_err(|e| super::proc_error(task, "列出本进程的线程", e))?
+        {
+            let entry = entry.map_err(|e| super::proc_error(task, "列出本进程的线程", e))?;
             let Some(tid) = entry
                 .file_name()
                 .to_str()

@@ -364,15 +364,25 @@ pub fn left_behind<'a>(procs: impl IntoIterator<Item = &'a Proc>, limit: Duratio
 }
 
 /// 检查一个课程二进制遵守命令行的约定（四个课程的 `tests/cli.rs` 都调用它）：
-/// 目录列出每个例子、`--help` 成功、未知的例子或选项和不合法的环境变量都是
-/// 一行错误加退出码 2、没有 panic。
+/// 目录列出每个例子和运行它的命令、`--help` 成功、未知的例子或选项和不合法的环境变量都是
+/// 一行错误加退出码 2、没有 panic；文档标题（不加引号照着敲也行）找到它的例子。
 #[track_caller]
 pub fn check_cli_contract(exe: &str, section: &shared::cli::Lesson) {
     let limit = Duration::from_secs(30);
+    // 目录按例子表 `EXAMPLES` 的顺序（文档的顺序）列出每个例子和运行它的命令。
     let toc = run(lesson(exe, &[]), limit).success();
+    let mut last = 0;
     for e in section.examples {
-        let command = format!("cargo run -p {} -- {}", section.crate_name, e.name);
-        assert!(toc.stdout.contains(&command), "目录里没有 {command}\n{toc}");
+        let command = format!("  {}\n", e.command(section));
+        let at = toc.stdout.find(&command);
+        assert!(
+            at.is_some_and(|at| at >= last),
+            "目录里没有 {command}，或者顺序不对\n{toc}"
+        );
+        last = at.unwrap_or_default();
+        if e.measured {
+            assert!(command.contains("--release"), "{command}");
+        }
     }
     run(lesson(exe, &["--help"]), limit).success();
 
@@ -395,9 +405,14 @@ pub fn check_cli_contract(exe: &str, section: &shared::cli::Lesson) {
     usage_error(&["no-such-example"], &[], "no-such-example");
     usage_error(&["--no-such-flag"], &[], "--no-such-flag");
     let first = section.examples.first().map_or("all", |e| e.name);
-    // 拼错一个字母：clap 建议正确的名字。
+    // 拼错一个字母：clap 建议正确的名字；拼错的选项也一样。
     let typo = format!("{first}x");
-    usage_error(&[&typo], &[], first);
+    usage_error(&[&typo], &[], &format!("{first} (did you mean)"));
+    usage_error(
+        &[first, "--timline"],
+        &[],
+        "是不是 --timeline (did you mean)",
+    );
     for bad in [
         "abc", "0", "-1", "inf", "NaN", "5e-324", "1e20", "1e300", "1e12",
     ] {
@@ -408,40 +423,84 @@ pub fn check_cli_contract(exe: &str, section: &shared::cli::Lesson) {
     if let Some(e) = section.examples.iter().find(|e| !e.timeline) {
         usage_error(&[e.name, "--timeline"], &[], e.name);
     }
-    // 非 UTF-8 的参数。
-    {
-        let mut cmd = lesson(exe, &[]);
+    // 非 UTF-8 的参数：说的就是这件事（而不是"没有叫 � 的例子"），在哪个位置都一样。
+    for before in [&[][..], &[first]] {
+        let mut cmd = lesson(exe, before);
         cmd.arg(non_utf8_arg());
         let out = run(cmd, limit);
         assert_eq!(out.status.code(), Some(2), "non-UTF-8\n{out}");
         assert_eq!(out.stderr.lines().count(), 1, "non-UTF-8\n{out}");
+        assert!(
+            out.stderr.contains("参数不是 UTF-8 (invalid UTF-8)"),
+            "non-UTF-8\n{out}"
+        );
     }
-    // 每个例子的 --help 成功，并说出环境变量。
+    // 每个例子的 --help 成功，第一行是它的标题和说明（不是它 `Opts` 的文档注释），
+    // 并说出环境变量。
     for e in section.examples {
         let out = run(lesson(exe, &[e.name, "--help"]), limit).success();
+        let about = format!("{} · {}", e.heading, e.what);
+        assert_eq!(
+            out.lines().first(),
+            Some(&about.as_str()),
+            "{}\n{out}",
+            e.name
+        );
         assert!(
             out.stdout.contains("LESSON_TIME_SCALE"),
             "{}\n{out}",
             e.name
         );
     }
-    // 每个文档标题：只对应一个例子时是别名，对应几个时被拒绝并说出是哪几个。
+    // 每个文档标题，加引号或不加（shell 把它拆成几个参数）：是一个例子完整的标题时找到它
+    // （即使它也是别的例子标题的前半部分，如 `线程锁` 和 `线程锁 · 死锁`）；是几个例子完整
+    // 的标题，或者只是几个例子标题的前半部分（如 `协程程序`）时被拒绝，并说出是哪几个。
+    // 期望直接由例子表算出，不问被测的 `resolve`；用 `--help` 看找到的是哪个例子，不必运行它。
+    let base = |h: &'static str| h.split(" · ").next().unwrap_or(h);
+    let mut typed: Vec<(&str, Vec<&shared::cli::Example>)> = Vec::new();
     for e in section.examples {
-        match shared::cli::resolve(section, e.heading) {
-            Ok(found) => assert_eq!(found.name, e.name, "标题 {}", e.heading),
-            Err(names) => {
-                let out = run(lesson(exe, &[e.heading]), limit);
-                assert_eq!(out.status.code(), Some(2), "{}\n{out}", e.heading);
-                for n in names {
-                    assert!(out.stderr.contains(n), "{}\n{out}", e.heading);
+        let exact = section.examples.iter().filter(|x| x.heading == e.heading);
+        typed.push((e.heading, exact.collect()));
+        let half = base(e.heading);
+        if section
+            .examples
+            .iter()
+            .all(|x| x.heading != half && x.name != half)
+        {
+            let by_half = section.examples.iter().filter(|x| base(x.heading) == half);
+            typed.push((half, by_half.collect()));
+        }
+    }
+    for (heading, want) in typed {
+        let words: Vec<&str> = heading.split_whitespace().collect();
+        for args in [vec![heading], words] {
+            let mut args = args.clone();
+            args.push("--help");
+            let out = run(lesson(exe, &args), limit);
+            match want.as_slice() {
+                [e] => {
+                    let about = format!("{} · {}", e.heading, e.what);
+                    let out = out.success();
+                    assert_eq!(
+                        out.lines().first(),
+                        Some(&about.as_str()),
+                        "{args:?}\n{out}"
+                    );
+                }
+                several => {
+                    assert_eq!(out.status.code(), Some(2), "{args:?}\n{out}");
+                    for e in several {
+                        assert!(out.stderr.contains(e.name), "{args:?}\n{out}");
+                    }
                 }
             }
         }
     }
 }
 
-/// README 里这个课程的表格中「文档标题」一列的每个标题（第一列），给课程的测试核对。
-pub fn readme_titles(readme: &str, crate_name: &str) -> Vec<String> {
+/// README 里这个课程的表格（`### … → `lesson-…`` 下面那张）的每一行：
+/// (文档标题, 命令)，如 (`线程锁`, `lesson-threads -- lock`)。
+pub fn readme_rows(readme: &str, crate_name: &str) -> Vec<(String, String)> {
     let heading = format!("→ `{crate_name}`");
     let Some(start) = readme
         .lines()
@@ -454,9 +513,229 @@ pub fn readme_titles(readme: &str, crate_name: &str) -> Vec<String> {
         .skip(start + 1)
         .take_while(|l| !l.starts_with('#'))
         .filter(|l| l.starts_with("| ") && !l.starts_with("| ---") && !l.starts_with("| 文档标题"))
-        .filter_map(|l| l.split('|').nth(1))
-        .map(|t| t.trim().to_owned())
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            Some((
+                cells.get(1)?.to_string(),
+                cells.get(3)?.trim_matches('`').to_owned(),
+            ))
+        })
         .collect()
+}
+
+/// README 里这个课程的表格和课程的例子表 (`EXAMPLES`，唯一的来源) 一致：每个例子一行、
+/// 按同样的顺序；「文档标题」一列就是例子的标题（Markdown 的反引号只是排版），照着敲能找到
+/// 这个例子，或者被拒绝并说出它；命令运行的正是这个例子，测量类的例子带 `--release`。
+#[track_caller]
+pub fn check_readme_rows(readme: &str, section: &shared::cli::Lesson) {
+    let rows = readme_rows(readme, section.crate_name);
+    let names: Vec<String> = rows
+        .iter()
+        .map(|(_, command)| {
+            let after = command.split(" -- ").nth(1).unwrap_or_default();
+            after
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    let examples: Vec<&str> = section.examples.iter().map(|e| e.name).collect();
+    assert_eq!(
+        names, examples,
+        "README 的表和 EXAMPLES 一行对一个例子、顺序相同"
+    );
+    for ((title, command), e) in rows.iter().zip(section.examples) {
+        let typed = title.replace('`', "");
+        assert_eq!(
+            typed, e.heading,
+            "{}：README 的标题和例子的标题一样",
+            e.name
+        );
+        match shared::cli::resolve(section, &typed) {
+            Ok(found) => assert_eq!(found.name, e.name, "标题 {typed}"),
+            Err(names) => assert!(names.contains(&e.name), "标题 {typed} → {names:?}"),
+        }
+        let prefix = if e.measured {
+            format!("{} --release -- ", section.crate_name)
+        } else {
+            format!("{} -- ", section.crate_name)
+        };
+        assert!(
+            command.starts_with(&prefix),
+            "{}：{command} 应以 {prefix} 开头",
+            e.name
+        );
+    }
+}
+
+/// `/dev/full`：往里写的每个字节都得到"磁盘满了" (ENOSPC)，用来检查写不出输出时的样子。
+/// 只有 Linux 有它。
+#[cfg(target_os = "linux")]
+pub const DEV_FULL: &str = "/dev/full";
+
+/// 哪一路输出接到 [`DEV_FULL`]。
+#[cfg(target_os = "linux")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Full {
+    /// 标准输出写不出去。
+    Stdout,
+    /// 标准错误写不出去。
+    Stderr,
+    /// 两路都写不出去。
+    Both,
+}
+
+/// 运行 `cmd`，把 `full` 那一路接到 [`DEV_FULL`]、另一路读出来，最多等 `limit`；运行时每毫秒
+/// 记下它的后代进程，结束 1 秒后还活着的算留下的（被结束掉，并断言没有）。
+#[cfg(target_os = "linux")]
+#[track_caller]
+pub fn run_full(mut cmd: Command, full: Full, limit: Duration) -> Output {
+    let dev_full = || {
+        Stdio::from(
+            std::fs::File::options()
+                .write(true)
+                .open(DEV_FULL)
+                .expect("open /dev/full"),
+        )
+    };
+    let (to_stdout, to_stderr) = match full {
+        Full::Stdout => (dev_full(), Stdio::piped()),
+        Full::Stderr => (Stdio::piped(), dev_full()),
+        Full::Both => (dev_full(), dev_full()),
+    };
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(to_stdout)
+        .stderr(to_stderr)
+        .spawn()
+        .expect("start the lesson binary");
+    let read = |r: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_end(&mut bytes);
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let out = read(
+        child
+            .stdout
+            .take()
+            .map(|r| Box::new(r) as Box<dyn Read + Send>),
+    );
+    let err = read(
+        child
+            .stderr
+            .take()
+            .map(|r| Box::new(r) as Box<dyn Read + Send>),
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    let status = loop {
+        seen.extend(descendants(child.id()));
+        if let Some(status) = child.try_wait().expect("wait for the lesson") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after {limit:?} with {full:?} on /dev/full");
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    };
+    let wall = start.elapsed();
+    let left = left_behind(&seen, Duration::from_secs(1));
+    for &pid in &left {
+        // SAFETY: 只向这次运行留下的后代进程（PID 和启动时刻都对上）发信号。
+        unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    }
+    let output = Output {
+        status,
+        stdout: out.join().expect("stdout reader"),
+        stderr: err.join().expect("stderr reader"),
+        wall,
+    };
+    assert!(
+        left.is_empty(),
+        "{full:?} on /dev/full left processes {left:?}\n{output}"
+    );
+    output
+}
+
+/// 一行 /dev/full 的表：参数、环境变量、哪一路写不出去、期望的退出码、标准错误那一行里
+/// 必须有的词（标准错误本身接到 /dev/full 时读不到，不查）。
+#[cfg(target_os = "linux")]
+#[derive(Debug, Clone)]
+pub struct FullCase {
+    /// 命令行参数。
+    pub args: Vec<String>,
+    /// 另加的环境变量。
+    pub envs: Vec<(String, String)>,
+    /// 哪一路接到 /dev/full。
+    pub full: Full,
+    /// 期望的退出码。
+    pub code: i32,
+    /// 标准错误那一行里必须有的词。
+    pub says: &'static str,
+}
+
+#[cfg(target_os = "linux")]
+impl FullCase {
+    /// 标准输出写不出去：一行说出是标准输出 (stdout)，退出码 1。
+    pub fn stdout(args: &[&str]) -> Self {
+        FullCase {
+            args: args.iter().map(|a| a.to_string()).collect(),
+            envs: Vec::new(),
+            full: Full::Stdout,
+            code: 1,
+            says: "stdout",
+        }
+    }
+
+    /// 标准错误（或两路）写不出去：什么也说不出来，只剩退出码 `code`。
+    pub fn silent(args: &[&str], full: Full, code: i32) -> Self {
+        FullCase {
+            full,
+            code,
+            says: "",
+            ..FullCase::stdout(args)
+        }
+    }
+
+    /// 另加一个环境变量。
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.envs.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// 运行这一行（`extra` 可以再改命令，比如换一个 TMPDIR），不合期望时返回说明。
+    pub fn check(&self, exe: &str, extra: impl FnOnce(&mut Command)) -> Result<(), String> {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let mut cmd = lesson(exe, &args);
+        cmd.envs(self.envs.iter().map(|(k, v)| (k, v)));
+        extra(&mut cmd);
+        let out = run_full(cmd, self.full, Duration::from_secs(60));
+        let lines: Vec<&str> = out.stderr.lines().collect();
+        let ok = out.status.code() == Some(self.code)
+            && !out.stderr.contains("panicked")
+            && match self.full {
+                Full::Stdout => {
+                    lines.len() == 1
+                        && lines[0].starts_with("错误 (error)：")
+                        && lines[0].contains(self.says)
+                }
+                Full::Stderr | Full::Both => true,
+            };
+        if ok {
+            Ok(())
+        } else {
+            Err(format!(
+                "{:?} {:?} {:?} on /dev/full → {:?}, want exit {} and {:?}\n{out}",
+                self.args, self.envs, self.full, out.status, self.code, self.says
+            ))
+        }
+    }
 }
 
 #[cfg(test)]
