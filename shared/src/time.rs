@@ -88,6 +88,7 @@ pub fn check_env() -> Result<(), UsageError> {
 /// 如果值不合法（只有没先调用 [`check_env`] 时才会走到这里），打印一行错误并以
 /// 状态码 2 退出：用户的错误不应该变成一段 panic 回溯。
 pub fn scale() -> f64 {
+    crate::chart::note_thread();
     match scale_checked() {
         Ok(v) => *v,
         Err(e) => exit_usage(e),

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 /// 一口：`steps` 步真正占 CPU 的计算。
 pub fn mouthful(steps: u64) -> u64 {
+    crate::chart::note_thread();
     let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
     for _ in 0..steps {
         x ^= x << 13;
@@ -45,6 +46,7 @@ pub fn steps_for(doc_secs: f64) -> u64 {
 /// Linux 和 macOS 读线程的 CPU 时钟 (`CLOCK_THREAD_CPUTIME_ID`)，精确到纳秒；Windows 的
 /// `GetThreadTimes` 按系统的时钟滴答累计，约 16 毫秒一跳，短的计算要多做几口才看得出来。
 pub fn cpu_time() -> io::Result<Duration> {
+    crate::chart::note_thread();
     os::cpu_time()
 }
 
@@ -88,6 +90,7 @@ pub fn pinnable_cpu() -> io::Result<Option<usize>> {
 /// 把当前线程绑定到 CPU `cpu` 上：此后操作系统只在这个 CPU 上运行它。
 /// 不能绑核的系统（macOS）返回 `ErrorKind::Unsupported`。
 pub fn pin_to(cpu: usize) -> io::Result<()> {
+    crate::chart::note_thread();
     os::pin_to(cpu)
 }
 
