@@ -166,24 +166,22 @@ fn the_last_tick_keeps_its_label_at_the_right_edge() {
     assert!(display_width(labels) <= 60, "\n{got}");
 }
 
-/// 三个线程在 CPU 0 上轮流，每次 1 毫秒；一格 10 毫秒，每格里每个线程都只运行了三分之一。
+/// 三个线程在 CPU 0 上轮流，每次运行 1 毫秒、再等 2 毫秒（和采样器记下的一样，相连的
+/// 同一状态是一段）；一格 10 毫秒，每格里每个线程都只运行了三分之一。
 fn three_on_one_cpu(ms: u64) -> Vec<Span> {
     const MS: u64 = 1_000_000;
-    let names = ["甲", "乙", "丙"];
     let mut spans = Vec::new();
-    for t in 0..ms {
-        for (k, name) in names.iter().enumerate() {
-            let kind = if t % 3 == k as u64 {
-                Kind::Running
-            } else {
-                Kind::Ready
-            };
-            let span = Span::new(*name, kind, t * MS, (t + 1) * MS);
-            spans.push(if kind == Kind::Running {
-                span.on_cpu(0)
-            } else {
-                span
-            });
+    for (k, name) in ["甲", "乙", "丙"].into_iter().enumerate() {
+        let k = k as u64;
+        if k > 0 {
+            spans.push(Span::new(name, Kind::Ready, 0, k * MS));
+        }
+        let mut t = k;
+        while t < ms {
+            spans.push(Span::new(name, Kind::Running, t * MS, (t + 1) * MS).on_cpu(0));
+            let next = (t + 3).min(ms);
+            spans.push(Span::new(name, Kind::Ready, (t + 1) * MS, next * MS));
+            t += 3;
         }
     }
     spans
