@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{cores, kernel_charts, num_after, run};
+use common::{Chart, cores, kernel_charts, num_after, run};
 
 const FEAST: [&str; 3] = ["喝酒", "抽烟", "吃烤鸭"];
 
@@ -48,7 +48,7 @@ fn one_core_one_task_finishes_each_task_before_the_next_starts() {
 
 #[test]
 fn one_core_many_tasks_interleave_on_one_cpu_and_take_the_sum() {
-    let out = run(&["one-core-many-tasks"], "0.05");
+    let out = run(&["one-core-many-tasks"], "0.2");
     // 一个 CPU 上，总耗时不可能比三件的计算之和短。
     let sum = num_after(&out.stdout, "计算时间之和: ", 0);
     let wall = num_after(&out.stdout, "总耗时: ", 0);
@@ -62,19 +62,38 @@ fn one_core_many_tasks_interleave_on_one_cpu_and_take_the_sum() {
         !cpus.is_empty() && cpus.iter().all(|&c| c == cpus[0]),
         "one CPU\n{out}"
     );
-    // 交错：每两件事的活动范围互相重叠，而且运行的格子在几行之间来回换。
-    for a in FEAST {
-        for b in FEAST {
-            let (x, y) = (chart.active(a), chart.active(b));
-            assert!(
-                x[0] < *y.last().expect("row") && y[0] < *x.last().expect("row"),
-                "{a}/{b}\n{out}"
-            );
-        }
+    // 图和旁边的数一致：每行运行的格子占的比例 ≈ 这件事的 CPU 时间 ÷ 总耗时。
+    for (i, task) in FEAST.iter().enumerate() {
+        let ran = num_after(&out.stdout, "口，在 CPU 上算了 ", i);
+        chart.agrees(task, ran / wall, &out);
     }
+    one_cpu_at_a_time(chart, &out);
+    // 交错：运行的格子在三行之间来回换，不是一件做完再做下一件。
+    assert!(switches(chart, &FEAST) >= 10, "interleaved\n{out}");
+}
+
+/// 一列里一个 CPU 号只出现在一行：同一时刻一个 CPU 只运行一个线程。
+#[track_caller]
+fn one_cpu_at_a_time(chart: &Chart, out: &shared_testing::Output) {
+    for col in 0..chart.rows[0].1.len() {
+        let mut cpus: Vec<char> = chart
+            .rows
+            .iter()
+            .map(|(_, cells)| cells[col])
+            .filter(char::is_ascii_digit)
+            .collect();
+        let n = cpus.len();
+        cpus.sort_unstable();
+        cpus.dedup();
+        assert_eq!(cpus.len(), n, "column {col}\n{out}");
+    }
+}
+
+/// 运行的格子从一行换到另一行的次数（只看 `tasks` 这几行）。
+fn switches(chart: &Chart, tasks: &[&str]) -> usize {
     let mut runner = Vec::new();
-    for col in 0..chart.row(FEAST[0]).len() {
-        if let Some(t) = FEAST
+    for col in 0..chart.row(tasks[0]).len() {
+        if let Some(t) = tasks
             .iter()
             .position(|t| chart.row(t)[col].is_ascii_digit())
             && runner.last() != Some(&t)
@@ -82,7 +101,7 @@ fn one_core_many_tasks_interleave_on_one_cpu_and_take_the_sum() {
             runner.push(t);
         }
     }
-    assert!(runner.len() >= 4, "switches {runner:?}\n{out}");
+    runner.len().saturating_sub(1)
 }
 
 /// 机器忙时例子自己说出来；没说就必须看到并行。
@@ -135,6 +154,13 @@ fn many_cores_many_tasks_shows_all_three_and_says_who_waits() {
     let sum = num_after(&out.stdout, "计算时间之和: ", 0);
     let wall = num_after(&out.stdout, "总耗时: ", 0);
     parallel_or_busy(&out, &out.stdout, sum, wall);
+    if let Some(charts) = &charts {
+        for (i, task) in FEAST.iter().enumerate() {
+            let ran = num_after(&out.stdout, "：在 CPU 上算了 ", i);
+            charts[0].agrees(task, ran / wall, &out);
+        }
+        one_cpu_at_a_time(&charts[0], &out);
+    }
 }
 
 #[test]
@@ -288,11 +314,26 @@ fn concurrency_takes_the_sum_parallelism_divides_it() {
         wall >= 0.9 * sum,
         "concurrent: wall {wall} < sum {sum}\n{out}"
     );
+    // 三件同样多的计算：每件约占计算时间之和的三分之一。图上每行运行的格子和它一致，
+    // 一个 CPU 上三行轮流。
+    if let Some(charts) = &charts {
+        for task in FEAST {
+            charts[0].agrees(task, sum / 3.0 / wall, &out);
+        }
+        one_cpu_at_a_time(&charts[0], &out);
+        assert!(switches(&charts[0], &FEAST) >= 10, "interleaved\n{out}");
+    }
     let (sum, wall) = (
         num_after(par, "计算时间之和: ", 0),
         num_after(par, "总耗时: ", 0),
     );
     parallel_or_busy(&out, par, sum, wall);
+    if let Some(charts) = &charts {
+        for task in FEAST {
+            charts[1].agrees(task, sum / 3.0 / wall, &out);
+        }
+        one_cpu_at_a_time(&charts[1], &out);
+    }
     if let Some(charts) = &charts
         && cores() >= 2
         && !par.contains("机器忙")

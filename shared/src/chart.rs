@@ -834,6 +834,7 @@ fn grid(
         cpus.sort_unstable();
         cpus.dedup();
         let mut drawn = vec![false; tasks.len()];
+        let mut taken: Vec<Option<u32>> = Vec::new();
         for cpu in cpus {
             // CPU 号不知道的运行（协程的行）不互相排斥：每行各画各的。
             // 这一列里这个 CPU 大半时间在忙：总要画给一行（开头那一列，谁都还没攒够半格）。
@@ -853,6 +854,7 @@ fn grid(
                             .then(y.cmp(&x))
                     });
                 let Some(r) = winner else { break };
+                taken.push(cpu);
                 out[r][i] = running_glyph(cpu);
                 owed[r] -= 1.0;
                 drawn[r] = true;
@@ -866,8 +868,15 @@ fn grid(
                 continue;
             }
             let cell = &table[r][i];
+            let shared_cpu = cell
+                .running
+                .iter()
+                .any(|&(cpu, _)| cpu.is_some() && taken.contains(&cpu));
             if let Some(glyph) = cell.other_glyph() {
                 out[r][i] = glyph;
+            } else if shared_cpu {
+                // 它和画出来的那一行在同一个 CPU 上轮流：那一行运行的时候，它在等 CPU。
+                out[r][i] = Kind::Ready.glyph();
             } else if let (Some((kind, cpu)), 0.0) = (cell.instant, cell.ran()) {
                 out[r][i] = if kind == Kind::Running {
                     running_glyph(cpu)

@@ -95,6 +95,27 @@ impl Chart {
             .collect()
     }
 
+    /// 这一行里运行（CPU 号或 █）的格子占几成。
+    pub fn running_share(&self, name: &str) -> f64 {
+        let row = self.row(name);
+        let running = row
+            .iter()
+            .filter(|c| c.is_ascii_digit() || **c == '█')
+            .count();
+        running as f64 / row.len() as f64
+    }
+
+    /// 图和数一致：这一行运行的格子占的比例和 `share`（CPU 时间 ÷ 总耗时）相差不到
+    /// 0.1。图的横轴比总耗时多一点（采样器在计时之前开始、打印完才停），一格的取舍也有误差。
+    #[track_caller]
+    pub fn agrees(&self, name: &str, share: f64, out: &Output) {
+        let drawn = self.running_share(name);
+        assert!(
+            (drawn - share).abs() <= 0.1,
+            "{name}: {drawn:.2} of the cells run, the numbers say {share:.2}\n{out}"
+        );
+    }
+
     /// 这一行是字符 `c` 的格子。
     pub fn cells(&self, name: &str, c: char) -> Vec<usize> {
         let row = self.row(name);
