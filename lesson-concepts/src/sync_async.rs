@@ -18,9 +18,14 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use shared::chart::{Sampler, render};
+use shared::time::at_least;
 use shared::work::{mouthful, pin_to, pinnable_cpu, steps_for};
 
+/// 时间比例的下限：一口计算至少 5 毫秒，长过调度的时间片和采样的间隔。
+const MIN_SCALE: f64 = 0.05;
+
 pub fn main() -> Result<(), Box<dyn Error>> {
+    at_least(MIN_SCALE);
     let one = pinnable_cpu()?; // 此刻所在的 CPU；不能绑核的系统 (macOS) 是 None
     let bite = steps_for(0.1);
     if one.is_none() {

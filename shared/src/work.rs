@@ -50,20 +50,55 @@ pub fn cpu_time() -> io::Result<Duration> {
     os::cpu_time()
 }
 
-/// 某一刻整台机器的所有 CPU 一共忙了多久、其中本进程用了多久（开机以来的累计，[`ticks`] 的结果）。
+/// 线程的 CPU 时钟（[`cpu_time`]）一跳有多长：Linux 和 macOS 精确到纳秒（这里按 1 微秒算）；
+/// Windows 按系统的时钟中断累计，默认约 15.6 毫秒一跳。比较 CPU 时间时，误差按它算。
+pub const CPU_CLOCK_STEP: Duration = if cfg!(windows) {
+    Duration::from_micros(15_625)
+} else {
+    Duration::from_micros(1)
+};
+
+/// 本进程可以用的 CPU 有几个：`taskset -c 0`（Linux）或 `start /affinity 1`（Windows）
+/// 之后就是 1，不管机器上一共有几个。
+///
+/// Linux 和 macOS 上就是 [`std::thread::available_parallelism`]（Linux 上它看本进程的
+/// 亲和性 (affinity) 和 cgroup 的配额）；Windows 上标准库数的是整台机器的 CPU，不看
+/// 亲和性（见它的文档），所以这里数本进程的亲和性掩码 (`GetProcessAffinityMask`)。
+pub fn usable_cpus() -> io::Result<usize> {
+    os::usable_cpus()
+}
+
+/// 本可以同时用上 `could` 个 CPU 的 `threads` 个只算不等的线程，一共在 CPU 上算了 `cpu`，
+/// 用了 `wall`：它们是不是真的分到了这些 CPU。
+///
+/// 只算不等的线程不是在运行，就是在排队等 CPU；平均同时在运行的个数 (`cpu / wall`) 比
+/// `could` 少了两成以上（算上 CPU 时钟一跳的误差），少掉的那些时间这些 CPU 在运行别的
+/// 线程或程序：这次量到的时间说明不了例子要说的事。
+pub fn got_the_cpus(cpu: Duration, threads: usize, wall: Duration, could: usize) -> bool {
+    let wall = wall.as_secs_f64().max(1e-9);
+    let slack = threads as f64 * CPU_CLOCK_STEP.as_secs_f64() / wall;
+    cpu.as_secs_f64() / wall + slack >= FAIR * could as f64
+}
+
+/// [`got_the_cpus`] 的界限：平均分到应得的 CPU 的八成以上。
+pub const FAIR: f64 = 0.8;
+
+/// 某一刻本进程能用的 CPU 一共忙了多久、其中本进程用了多久（开机以来的累计，[`ticks`] 的结果）。
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ticks {
-    /// 所有 CPU 不空闲的时间之和。
+    /// 这些 CPU 不空闲的时间之和。
     pub machine: Duration,
     /// 其中本进程的线程在 CPU 上的时间。
     pub mine: Duration,
 }
 
-/// 到现在为止整台机器所有 CPU 忙了多少、其中本进程用了多少。
+/// 到现在为止本进程能用的 CPU 一共忙了多少、其中本进程用了多少。
 ///
-/// Linux 读 `/proc/stat` 和 `/proc/self/stat`，macOS 问 Mach 内核 (`host_statistics`) 和
-/// `getrusage`，Windows 问 `GetSystemTimes` 和 `GetProcessTimes`；三者都按时钟滴答
-/// (clock tick) 累计，10 到 16 毫秒一跳。
+/// Linux 读 `/proc/stat` 里亲和性掩码（调用它的线程的；主线程的就是整个进程的）中的那几个 CPU
+/// 和 `/proc/self/stat`；macOS（本来
+/// 就不能限制进程用哪些 CPU）问 Mach 内核 (`host_statistics`) 和 `getrusage`；Windows 问
+/// `GetSystemTimes` 和 `GetProcessTimes`，数的是整台机器（`start /affinity` 之后也是）。
+/// 三者都按时钟滴答 (clock tick) 累计，10 到 16 毫秒一跳：只有量上几百毫秒才准。
 pub fn ticks() -> io::Result<Ticks> {
     os::ticks()
 }
@@ -117,6 +152,25 @@ mod os {
         timespec_now(libc::CLOCK_THREAD_CPUTIME_ID)
     }
 
+    pub fn usable_cpus() -> io::Result<usize> {
+        Ok(std::thread::available_parallelism()?.get())
+    }
+
+    /// 本进程的亲和性掩码里的 CPU（`taskset` 设的那些）。
+    fn allowed() -> io::Result<Vec<usize>> {
+        // SAFETY: cpu_set_t 全零是合法的空集合；pid 0 是本线程，内核只往 `set` 里写它的大小那么多；
+        // CPU_ISSET 只读这块内存，下标不超过 CPU_SETSIZE。
+        unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            if libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut set) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok((0..libc::CPU_SETSIZE as usize)
+                .filter(|&cpu| libc::CPU_ISSET(cpu, &set))
+                .collect())
+        }
+    }
+
     pub fn ticks() -> io::Result<Ticks> {
         // SAFETY: sysconf 只读一个系统常数。
         let hz = match unsafe { libc::sysconf(libc::_SC_CLK_TCK) } {
@@ -124,15 +178,26 @@ mod os {
             _ => 100,
         };
         let tick = |n: u64| Duration::from_nanos(n.saturating_mul(1_000_000_000 / hz));
-        // 第一行：cpu user nice system idle iowait irq softirq steal；去掉空闲 (idle, iowait)。
-        let all = std::fs::read_to_string("/proc/stat")?;
-        let all: Vec<u64> = all
-            .split_whitespace()
-            .skip(1)
-            .take(8)
-            .map(|n| n.parse().unwrap_or(0))
-            .collect();
-        let busy = all.iter().sum::<u64>() - all.get(3..5).map_or(0, |idle| idle.iter().sum());
+        // 每个 CPU 一行：cpuN user nice system idle iowait irq softirq steal；只数本进程能用的
+        // CPU（别的 CPU 再忙也不碍它的事），去掉空闲 (idle, iowait)。
+        let allowed = allowed()?;
+        let stat = std::fs::read_to_string("/proc/stat")?;
+        let mut busy = 0;
+        for line in stat.lines() {
+            let mut fields = line.split_whitespace();
+            let Some(cpu) = fields
+                .next()
+                .and_then(|name| name.strip_prefix("cpu"))
+                .and_then(|n| n.parse::<usize>().ok())
+            else {
+                continue;
+            };
+            if !allowed.contains(&cpu) {
+                continue;
+            }
+            let times: Vec<u64> = fields.take(8).map(|n| n.parse().unwrap_or(0)).collect();
+            busy += times.iter().sum::<u64>() - times.get(3..5).map_or(0, |idle| idle.iter().sum());
+        }
         // 本进程的 utime + stime：名字后面的第 12、13 列。
         let mine = std::fs::read_to_string("/proc/self/stat")?;
         let after_name = mine.rsplit(')').next().unwrap_or_default();
@@ -227,6 +292,10 @@ mod os {
         })
     }
 
+    pub fn usable_cpus() -> io::Result<usize> {
+        Ok(std::thread::available_parallelism()?.get())
+    }
+
     pub fn current_cpu() -> io::Result<Option<usize>> {
         Ok(None)
     }
@@ -246,8 +315,8 @@ mod os {
     use std::time::Duration;
     use windows_sys::Win32::Foundation::FILETIME;
     use windows_sys::Win32::System::Threading::{
-        GetCurrentProcess, GetCurrentProcessorNumber, GetCurrentThread, GetProcessTimes,
-        GetSystemTimes, GetThreadTimes, SetThreadAffinityMask,
+        GetCurrentProcess, GetCurrentProcessorNumber, GetCurrentThread, GetProcessAffinityMask,
+        GetProcessTimes, GetSystemTimes, GetThreadTimes, SetThreadAffinityMask,
     };
 
     const ZERO: FILETIME = FILETIME {
@@ -305,6 +374,16 @@ mod os {
         })
     }
 
+    pub fn usable_cpus() -> io::Result<usize> {
+        let (mut process, mut system) = (0usize, 0usize);
+        // SAFETY: 当前进程的伪句柄，两个可写的掩码。
+        check(unsafe { GetProcessAffinityMask(GetCurrentProcess(), &mut process, &mut system) })?;
+        match process.count_ones() {
+            0 => Ok(std::thread::available_parallelism()?.get()),
+            n => Ok(n as usize),
+        }
+    }
+
     pub fn current_cpu() -> io::Result<Option<usize>> {
         // SAFETY: 没有参数，只返回当前 CPU 在它的处理器组里的编号。
         Ok(Some(unsafe { GetCurrentProcessorNumber() } as usize))
@@ -341,6 +420,10 @@ mod os {
 
     pub fn ticks() -> io::Result<Ticks> {
         Err(unsupported())
+    }
+
+    pub fn usable_cpus() -> io::Result<usize> {
+        Ok(std::thread::available_parallelism()?.get())
     }
 
     pub fn current_cpu() -> io::Result<Option<usize>> {
