@@ -51,15 +51,15 @@ fn work_secs(text: &str) -> Result<f64, String> {
 
 /// 机器忙时最多量几遍。
 const ATTEMPTS: u32 = 3;
-/// 时间比例的下限：计算要长过调度的时间片和采样的间隔。
-const MIN_SCALE: f64 = 0.05;
+/// 一张表至少要多少秒真正的计算：再短，线程的启动、机器上偶尔的打扰就盖过了要量的差别。
+const MIN_WORK: f64 = 0.2;
 
 pub fn main() -> Result<(), Box<dyn Error>> {
     run(Opts::parse())
 }
 
 pub fn run(opts: Opts) -> Result<(), Box<dyn Error>> {
-    at_least(MIN_SCALE);
+    at_least(MIN_WORK / opts.work); // 时间比例的下限：`--work` 秒的计算至少 MIN_WORK 秒
     let cores = usable_cpus()?; // 本进程可以用的 CPU
     let max = opts.max_threads.map_or(2 * cores, |m| m as usize);
     let total = steps_for(opts.work);
@@ -103,7 +103,7 @@ pub fn run(opts: Opts) -> Result<(), Box<dyn Error>> {
     } else {
         // 到顶：从这一行起，再加线程，加速比涨不到半个核。
         let knee = speedups.iter().position(|&s| s > top - 0.5).unwrap_or(0);
-        let more = if speedups[knee] >= top {
+        let more = if format!("{:.2}", speedups[knee]) == format!("{top:.2}") {
             "再多线程也没有更快".to_owned()
         } else {
             format!("再多线程最多到 {top:.2}×，涨不到半个 CPU")

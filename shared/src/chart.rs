@@ -303,8 +303,64 @@ mod kernel {
         ran_ns: u64,
         /// 读到了、还没画进图里的 CPU 时间（见 [`sample_until`] 里的说明）。
         carry_ns: u64,
+        /// 它上一次在哪个 CPU 上。
+        cpu: u32,
         /// 它在记录里的最后一段的下标。
         last: Option<usize>,
+    }
+
+    /// 给线程 `task` 记一段 [`from`, `to`)：和它的上一段状态相同、首尾相接，就把上一段拉长。
+    fn record(
+        spans: &mut Vec<(Task, Span)>,
+        track: &mut Track,
+        task: Task,
+        kind: Kind,
+        cpu: Option<u32>,
+        from: u64,
+        to: u64,
+    ) {
+        if to <= from {
+            return;
+        }
+        match track.last.and_then(|i| spans.get_mut(i)) {
+            Some((_, s)) if s.kind == kind && s.cpu == cpu && s.end_ns == from => s.end_ns = to,
+            _ => {
+                let mut span = Span::new(String::new(), kind, from, to);
+                span.cpu = cpu;
+                track.last = Some(spans.len());
+                spans.push((task, span));
+            }
+        }
+    }
+
+    /// 本进程每个线程（采样线程和 `sp-` 线程也算）此刻的 CPU 时间。
+    fn own_clocks(root: u32) -> HashMap<u32, u64> {
+        let Ok(dir) = std::fs::read_dir(format!("/proc/{root}/task")) else {
+            return HashMap::new();
+        };
+        dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter_map(|tid| Some((tid, cpu_clock(root, tid, root)?)))
+            .collect()
+    }
+
+    /// 线程到现在一共在运行队列里排队等了多久 CPU（`schedstat` 的第二个数，纳秒；
+    /// 它每次轮到 CPU 时更新，所以还没运行过的新线程是 0）。
+    fn run_delay((pid, tid): Task) -> Option<u64> {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/schedstat")).ok()?;
+        text.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    /// 本进程的 CPU 时钟：所有线程的 CPU 时间之和，已经结束的线程也算在里面。
+    fn process_clock() -> Option<u64> {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` 是一个有效的、可写的 timespec。
+        if unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) } != 0 {
+            return None;
+        }
+        Some(ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
     }
 
     /// 正在采样的采样线程（测试里可能同时有几个）：它们不是例子的线程，谁也不画谁。
@@ -350,6 +406,7 @@ mod kernel {
         // 别的采样线程（测试里会同时有几个）：它们刚出生、还没登记自己时可能被采到过。
         let mut others: HashSet<u32> = HashSet::new();
         let mut previous_round: Option<u64> = None;
+        let (mut clocks_before, mut dead_before) = (HashMap::new(), None);
         loop {
             let stopping = stop.load(Ordering::Relaxed);
             let now = t0.elapsed().as_nanos() as u64;
@@ -377,13 +434,17 @@ mod kernel {
                         at_ns: now,
                         ran_ns: state.ran_ns,
                         carry_ns: 0,
+                        cpu: state.cpu,
                         last: None,
                     },
-                    // 上一轮还没有它：它生在上一轮之后，它的 CPU 时间全在这个窗口里。
+                    // 上一轮还没有它：它生在上一轮之后，它的 CPU 时间全在这个窗口里。它活了
+                    // 至少"运行过的 + 排队等过 CPU 的"这么久；从那时画起，不画到它出生之前。
                     Some(previous) => Track {
-                        at_ns: previous,
+                        at_ns: previous
+                            .max(now.saturating_sub(state.ran_ns + run_delay(task).unwrap_or(0))),
                         ran_ns: 0,
                         carry_ns: 0,
+                        cpu: state.cpu,
                         last: None,
                     },
                 });
@@ -409,26 +470,46 @@ mod kernel {
                     [(Kind::Running, a, a + running), (rest, a + running, b)]
                 };
                 for (kind, from, to) in pieces {
-                    if to <= from {
-                        continue;
-                    }
                     let cpu = (kind == Kind::Running).then_some(state.cpu);
-                    // 和这个线程的上一段状态相同、首尾相接：把上一段拉长。
-                    match track.last.and_then(|i| spans.get_mut(i)) {
-                        Some((_, s)) if s.kind == kind && s.cpu == cpu && s.end_ns == from => {
-                            s.end_ns = to;
-                        }
-                        _ => {
-                            let mut span = Span::new(String::new(), kind, from, to);
-                            span.cpu = cpu;
-                            track.last = Some(spans.len());
-                            spans.push((task, span));
-                        }
-                    }
+                    record(&mut spans, track, task, kind, cpu, from, to);
                 }
                 track.at_ns = now;
                 track.ran_ns = state.ran_ns;
+                track.cpu = state.cpu;
             }
+            // 本进程里这一轮不见了的线程：它们上一次被采到之后、结束之前又运行了多久。
+            let clocks = own_clocks(root);
+            let dead = process_clock().map(|p| p.saturating_sub(clocks.values().sum()));
+            if let (Some(dead), Some(dead_before)) = (dead, dead_before) {
+                let gone: Vec<u32> = clocks_before
+                    .keys()
+                    .copied()
+                    .filter(|tid| !clocks.contains_key(tid))
+                    .collect();
+                // 结束了的线程的 CPU 时间并进了进程的 CPU 时钟：进程的时钟减去还活着的线程的，
+                // 多出来的减去它们上一次被采到时的，就是它们最后那一段运行的时间。
+                let had: u64 = gone.iter().map(|tid| clocks_before[tid]).sum();
+                let lost = (dead.saturating_sub(dead_before)).saturating_sub(had);
+                for tid in &gone {
+                    let task = (root, *tid);
+                    if let Some(track) = tracks.get_mut(&task) {
+                        let running =
+                            (lost / gone.len() as u64).min(now.saturating_sub(track.at_ns));
+                        let (from, cpu) = (track.at_ns, track.cpu);
+                        record(
+                            &mut spans,
+                            track,
+                            task,
+                            Kind::Running,
+                            Some(cpu),
+                            from,
+                            from + running,
+                        );
+                        track.at_ns = now;
+                    }
+                }
+            }
+            (clocks_before, dead_before) = (clocks, dead);
             if previous_round.is_none() {
                 let _ = ready.send(());
             }
@@ -648,7 +729,7 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
         return out;
     };
 
-    // 行：按任务第一次出现的时刻排序。
+    // 行：每个任务第一次出现的时刻（排序在下面，知道每格多宽以后）。
     let mut tasks: Vec<(&str, u64)> = Vec::new();
     for s in spans {
         match tasks.iter_mut().find(|(t, _)| *t == s.task) {
@@ -656,7 +737,6 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
             None => tasks.push((&s.task, s.start_ns)),
         }
     }
-    tasks.sort_by_key(|&(_, first)| first);
 
     let label_w = tasks
         .iter()
@@ -667,6 +747,9 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
     let cells = width.saturating_sub(label_w + 3).max(10);
     let total_ns = (t1 - t0).max(1) as f64;
     let cell_ns = total_ns / cells as f64;
+    // 按第一次出现在哪一格排序；同一格里出现的，保持记录里的先后（采样器按线程号的先后记，
+    // 也就是线程开出来的先后）：同一毫秒里出生的几个线程，谁的起点估得早一点不算数。
+    tasks.sort_by_key(|&(_, first)| ((first - t0) as f64 / cell_ns) as usize);
 
     for ((task, _), row) in tasks.iter().zip(grid(spans, &tasks, t0, cell_ns, cells)) {
         let row: String = row.into_iter().collect();

@@ -110,7 +110,7 @@ pub fn at_least(min: f64) -> f64 {
     if asked < min {
         FLOOR.store(min.to_bits(), Ordering::Relaxed);
         println!(
-            "注：{SCALE_VAR}={asked} 比这个例子的下限 {min} 还小：每段计算和等待短过调度的时间片，看不出要演示的事；这次按 {min} 运行."
+            "注：{SCALE_VAR}={asked} 比这个例子的下限 {min} 还小：计算和等待短过调度的时间片，看不出要演示的事、也量不准；这次按 {min} 运行."
         );
     }
     scale()
