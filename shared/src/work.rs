@@ -6,8 +6,10 @@
 //! 在自己的项目里，把它换成真正要算的东西就行了。
 //!
 //! 量 CPU 的几个小帮手也在这里：[`cpu_time`] 是本线程真正在 CPU 上运行了多久；
-//! [`ticks`] 和 [`others_since`] 看别的程序占着几个 CPU——机器很忙时，例子说出来，
-//! 而不是给出一个错的结论；[`pin_to`] 把线程绑到一个 CPU 上（"单核"的例子要用）。
+//! [`usable_cpus`] 是本进程可以用几个 CPU；[`got_the_cpus`] 判断只算不等的几个线程有没有
+//! 分到它们该有的 CPU——没分到，是别的线程或程序占着，例子说出来，而不是给出一个错的结论；
+//! [`ticks`] 和 [`others_since`] 按时钟滴答看别的程序占着几个 CPU（量上几百毫秒才准）；
+//! [`pin_to`] 把线程绑到一个 CPU 上（"单核"的例子要用）。
 //! 这几件事每个系统的问法不同，都藏在这里的 `cfg` 后面：Linux、macOS、Windows 都能用，
 //! 只有绑核 macOS 做不到（[`CAN_PIN`]）。
 
@@ -26,19 +28,27 @@ pub fn mouthful(steps: u64) -> u64 {
     std::hint::black_box(x)
 }
 
-/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的，被别的程序打断的那几次不算。
+/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的一次。
+///
+/// 量的是这个线程的 CPU 时间（[`cpu_time`]），不是墙上的时间：机器很忙、量的时候被别的
+/// 程序打断了，一口也还是文档说的那么多计算。Windows 的线程 CPU 时钟太粗（约 16 毫秒一跳，
+/// 见 [`CPU_CLOCK_STEP`]），那里量墙上的时间，五次里被打断的那几次不算。
 pub fn steps_for(doc_secs: f64) -> u64 {
     const PROBE: u64 = 100_000;
+    let fine = CPU_CLOCK_STEP < Duration::from_micros(10);
     let fastest = (0..5)
         .map(|_| {
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), cpu_time().ok().filter(|_| fine));
             mouthful(PROBE);
-            t.elapsed()
+            match c.zip(cpu_time().ok()) {
+                Some((before, after)) => after.saturating_sub(before),
+                None => t.elapsed(),
+            }
         })
+        .filter(|d| !d.is_zero())
         .min()
-        .unwrap_or_default();
-    (crate::time::secs(doc_secs).as_secs_f64() / fastest.as_secs_f64().max(1e-9) * PROBE as f64)
-        as u64
+        .unwrap_or(Duration::from_micros(100));
+    (crate::time::secs(doc_secs).as_secs_f64() / fastest.as_secs_f64() * PROBE as f64) as u64
 }
 
 /// 本线程到现在为止真正在 CPU 上运行了多久（线程的 CPU 时钟，不算等待和排队）。
