@@ -155,10 +155,13 @@ fn check_one_core_one_task(out: &Output) {
         "{out}"
     );
     // 台阶：前一件最后一次出现（运行或等 CPU）不晚于后一件第一次出现。
+    // 交接的那一格可以两边都有：前一件在那一格里退出，后一件在那一格里出生（一格约 1 毫秒，
+    // 和采样的间隔差不多）。一起做的话会重叠很多格。
     for pair in FEAST.windows(2) {
         let (a, b) = (chart.active(pair[0]), chart.active(pair[1]));
+        let (last, first) = (a.last().expect("ran"), b.first().expect("ran"));
         assert!(
-            a.last() <= b.first(),
+            *last <= first + 1,
             "{} overlaps {}\n{out}",
             pair[0],
             pair[1]

@@ -309,6 +309,8 @@ mod kernel {
         carry_ns: u64,
         /// 它上一次在哪个 CPU 上。
         cpu: u32,
+        /// 它上一次是不是可以运行（`R`）：新出生的线程算是。
+        runnable: bool,
         /// 它在记录里的最后一段的下标。
         last: Option<usize>,
     }
@@ -439,6 +441,7 @@ mod kernel {
                         ran_ns: state.ran_ns,
                         carry_ns: 0,
                         cpu: state.cpu,
+                        runnable: true,
                         last: None,
                     },
                     // 上一轮还没有它：它生在上一轮之后，它的 CPU 时间全在这个窗口里。它活了
@@ -449,6 +452,7 @@ mod kernel {
                         ran_ns: 0,
                         carry_ns: 0,
                         cpu: state.cpu,
+                        runnable: true,
                         last: None,
                     },
                 });
@@ -465,10 +469,12 @@ mod kernel {
                 } else {
                     Kind::Waiting
                 };
-                // 此刻可以运行的线程，运行的那一份画在窗口的后面；睡着的，画在前面（它先运行，
-                // 然后睡下）。窗口只有约 1 毫秒，比图上的一格短，前后只差这么一点。
+                // 运行的那一份画在窗口的哪一头：上一次还睡着、这一次可以运行了，它是这中间醒来
+                // 运行的，画在后面；其余的（一直可以运行的，或运行了一会儿睡下的）画在前面。
+                // 窗口通常约 1 毫秒；机器忙、采样线程晚醒时长一些，前后最多差一个窗口。
                 let (a, b) = (track.at_ns, now);
-                let pieces = if state.state == 'R' {
+                let woke = state.state == 'R' && !track.runnable;
+                let pieces = if woke {
                     [(rest, a, b - running), (Kind::Running, b - running, b)]
                 } else {
                     [(Kind::Running, a, a + running), (rest, a + running, b)]
@@ -480,6 +486,7 @@ mod kernel {
                 track.at_ns = now;
                 track.ran_ns = state.ran_ns;
                 track.cpu = state.cpu;
+                track.runnable = state.state == 'R';
             }
             // 本进程里这一轮不见了的线程：它们上一次被采到之后、结束之前又运行了多久。
             let clocks = own_clocks(root);
