@@ -647,11 +647,17 @@ pub fn restore_sigpipe() {
 #[cfg(target_os = "linux")]
 fn kill_when_parent_dies(command: &mut std::process::Command) {
     use std::os::unix::process::CommandExt;
-    // SAFETY: 闭包在 fork 之后、exec 之前的子进程里运行，只调用异步信号安全的 prctl。
+    let parent = std::process::id();
+    // SAFETY: 闭包在 fork 之后、exec 之前的子进程里运行，只调用异步信号安全的 prctl 和
+    // getppid；出错时的 `io::Error` 只包一个错误码，不分配内存。
     unsafe {
-        command.pre_exec(|| {
+        command.pre_exec(move || {
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
                 return Err(std::io::Error::last_os_error());
+            }
+            // fork 之后、prctl 之前父进程就死了：那时信号永远不会来，自己不再 exec。
+            if libc::getppid() as u32 != parent {
+                return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
             }
             Ok(())
         });
