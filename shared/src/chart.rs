@@ -195,6 +195,7 @@ mod kernel {
         let mut last: HashMap<Task, (u64, u64)> = HashMap::new();
         let mut names: Vec<(Task, String)> = Vec::new();
         let mut spans: Vec<(Task, Span)> = Vec::new();
+        let mut internal: std::collections::HashSet<Task> = std::collections::HashSet::new();
         loop {
             let stopping = stop.load(Ordering::Relaxed);
             let now = t0.elapsed().as_nanos() as u64;
@@ -206,6 +207,8 @@ mod kernel {
                     continue; // 线程刚好结束了
                 };
                 if state.comm.starts_with(super::INTERNAL) {
+                    // 它在起名之前可能已经被采到过（名字是线程自己起的）：那些记录也不画。
+                    internal.insert(task);
                     continue;
                 }
                 match names.iter_mut().find(|(t, _)| *t == task) {
@@ -246,6 +249,7 @@ mod kernel {
         let labels = labels(root, &names);
         spans
             .into_iter()
+            .filter(|(task, _)| !internal.contains(task))
             .map(|(task, mut span)| {
                 span.task = labels.get(&task).cloned().unwrap_or_default();
                 span
