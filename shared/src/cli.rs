@@ -4,15 +4,17 @@
 //! cargo run -p lesson-threads                   # 目录：按文档顺序列出每个例子和命令
 //! cargo run -p lesson-threads -- lock           # 运行一个例子（调用 lock.rs 的 main）
 //! cargo run -p lesson-threads -- 线程锁         # 文档标题是别名（只对应一个例子时）
+//! cargo run -p lesson-threads -- 线程锁 · 死锁  # 不加引号也行：几个词拼回一个标题
 //! cargo run -p lesson-threads -- all            # 依次运行所有会自己结束的例子，每个一个新进程
 //! cargo run -p lesson-threads -- pool --timeline  # 运行后画出时间线
 //! ```
 //!
 //! 每个例子是 clap 的一个子命令 (subcommand)：clap 负责别名、拼错时的建议、`--help`；
 //! 带选项的例子把它自己的 `Opts`（clap 的 `Args`）挂在子命令上，复制走的程序用同一个
-//! `Opts` 解析，所以两边接受同样的选项。退出码 (exit status)：成功 0；例子运行出错 1；
-//! 输入有误（未知的例子或选项、选项超出范围、不合法的环境变量、非 UTF-8 的参数）2。
-//! 出错时只打印一行，不打印 panic 回溯。
+//! `Opts` 解析，所以两边接受同样的选项。例子名单只有一份：课程 `lib.rs` 里的 `EXAMPLES`。
+//! 退出码 (exit status)：成功 0；例子运行出错、标准输出写不出去 1；输入有误（未知的例子或
+//! 选项、选项超出范围、不合法的环境变量、非 UTF-8 的参数）2。出错时只打印一行，说出是哪个
+//! 例子、什么不够或什么坏了，不打印 panic 回溯；读输出的一方走了（`… | head`）时什么也不说。
 
 use std::error::Error;
 use std::io::{self, Write};
