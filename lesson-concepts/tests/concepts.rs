@@ -499,11 +499,11 @@ fn check_concurrency_parallelism(out: &Output) {
         };
         busy_note_agrees(&conc, "注：机器忙 (busy)：", sum_c, 3, wall_c, 1);
     }
-    // 三件同样多的计算：每件约占计算时间之和的三分之一。图上每行运行的格子和它一致，
-    // 一个 CPU 上三行轮流。
+    // 图上每行运行的格子和这件事的 CPU 时间 ÷ 总耗时一致，一个 CPU 上三行轮流。
     if let Some(charts) = &charts {
-        for task in FEAST {
-            charts[0].agrees(task, sum_c / 3.0 / wall_c, out);
+        for (i, task) in FEAST.iter().enumerate() {
+            let ran = num_after(conc, "：在 CPU 上算了 ", i);
+            charts[0].agrees(task, ran / wall_c, out);
         }
         one_cpu_at_a_time(&charts[0], out);
         taking_turns(&charts[0], out);
@@ -527,8 +527,9 @@ fn check_concurrency_parallelism(out: &Output) {
     );
     parallel_or_busy(out, par, sum_p, wall_p);
     if let Some(charts) = &charts {
-        for task in FEAST {
-            charts[1].agrees(task, sum_p / 3.0 / wall_p, out);
+        for (i, task) in FEAST.iter().enumerate() {
+            let ran = num_after(par, "：在 CPU 上算了 ", i);
+            charts[1].agrees(task, ran / wall_p, out);
         }
         one_cpu_at_a_time(&charts[1], out);
     }
