@@ -20,7 +20,7 @@ use std::thread;
 use std::time::Instant;
 
 use shared::chart::{Sampler, render};
-use shared::time::secs;
+use shared::time::{at_least, secs};
 use shared::work::{mouthful, pin_to, pinnable_cpu, steps_for};
 
 /// 读数据要多久（文档里的秒）：任务1 中间的空隙。
@@ -28,7 +28,11 @@ const GAP: f64 = 0.5;
 /// 任务2 一共几口：比空隙长，非阻塞时空隙一定被填满。
 const TASK2: usize = 8;
 
+/// 时间比例的下限：一口计算至少 5 毫秒，长过调度的时间片和采样的间隔。
+const MIN_SCALE: f64 = 0.05;
+
 pub fn main() -> Result<(), Box<dyn Error>> {
+    at_least(MIN_SCALE);
     let one = pinnable_cpu()?; // 此刻所在的 CPU；不能绑核的系统 (macOS) 是 None
     let bite = steps_for(0.1);
     if one.is_none() {

@@ -5,6 +5,9 @@
 //! 同一时刻最多两件在运行，第三件可以运行却排队等 CPU（时间线上的 `-`），
 //! 调度器 (scheduler) 轮流让它们上去：三件事都做完，总耗时约等于三件相加 ÷ 核数。
 //! 这就是文档说"任务数等于核芯数时效率最高"的原因。
+//! "核"指本进程可以用的 CPU（`taskset`、`start /affinity` 限制过的就是限制后的个数）。
+//! 三个线程只算不等：它们平均同时在运行的个数明显少于该有的个数，是别的线程或程序也在用
+//! 这些 CPU，例子说一行机器忙，不拿这次的数说事。
 //!
 //! 复制到自己的项目里就能运行（只用到 `shared`）。时间线读 Linux 内核的 `/proc`，
 //! 别的系统上只说一行画不出来；数字在哪个系统上都量得出来。
@@ -18,23 +21,24 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use shared::chart::{Sampler, render};
-use shared::work::{cpu_time, mouthful, others_since, steps_for, ticks};
+use shared::time::at_least;
+use shared::work::{cpu_time, got_the_cpus, mouthful, steps_for, usable_cpus};
 
 /// 文档里的三件事，也是三个线程的名字（线程名最多 15 个字节）。
 const TASKS: [&str; 3] = ["喝酒", "抽烟", "吃烤鸭"];
 /// 每件事吃几口，每口是文档里的 0.1 秒计算。
 const MOUTHFULS: usize = 5;
-/// 机器忙的界限：别的程序平均占了这么多 CPU，这次的并行就不算数。
-const BUSY: f64 = 0.3;
+/// 时间比例的下限：一口计算至少 5 毫秒，长过调度的时间片和采样的间隔。
+const MIN_SCALE: f64 = 0.05;
 
 pub fn main() -> Result<(), Box<dyn Error>> {
-    let cores = thread::available_parallelism()?.get();
+    at_least(MIN_SCALE);
+    let cores = usable_cpus()?; // 本进程可以用的 CPU
     let bite = steps_for(0.1);
     println!(
         "多核多任务：三个人同时开工，一人喝酒，一人抽烟，一人吃烤鸭。本进程可用 {cores} 个 CPU。"
     );
     let sampler = Sampler::start()?;
-    let before = ticks()?;
     let start = Instant::now();
     let mut people = Vec::new();
     for task in TASKS {
@@ -56,7 +60,6 @@ pub fn main() -> Result<(), Box<dyn Error>> {
         sum += ran;
     }
     let wall = start.elapsed();
-    let others = others_since(before, wall)?;
     let best = TASKS.len().min(cores);
     println!("三件事的计算时间之和: {:.3}秒.", sum.as_secs_f64());
     println!("总耗时: {:.3}秒.", wall.as_secs_f64());
@@ -67,10 +70,9 @@ pub fn main() -> Result<(), Box<dyn Error>> {
             "核比任务少：同一时刻最多 {cores} 件事在运行，其余的可以运行却要排队等 CPU（时间线上的 -），轮到了才做."
         );
     }
-    // 并行没做到、而且别的程序占着 CPU 时才说：那时这次的数字说明不了问题。
-    if at_once < 0.65 * best as f64 && others > BUSY {
+    if !got_the_cpus(sum, TASKS.len(), wall, best) {
         println!(
-            "注：别的程序也在用 CPU（机器忙 (busy)），平均占了 {others:.1} 个 CPU，这次的数字不算数."
+            "注：机器忙 (busy)：三件事平均只有 {at_once:.2} 件分到了 CPU（应有 {best} 件），其余时间这些 CPU 在运行别的线程或程序，这次的数字不算数."
         );
     }
     print!("{}", render(&sampler.finish()));

@@ -3,7 +3,8 @@
 //! 三件事是三个线程，同时开始，却都绑定 (pin) 在同一个 CPU 上。一个 CPU 同一时刻只能
 //! 运行一个线程，操作系统的调度器 (scheduler) 每隔几毫秒（一个时间片 (time slice)）
 //! 换一个线程上去：时间线上三行交错，数字是同一个 CPU 号，轮不到的线程显示 `-`
-//! （可以运行，在等 CPU）。三件事的计算加起来有多少，总耗时就至少有多少。
+//! （可以运行，在等 CPU）。三件事的计算加起来有多少，总耗时就至少有多少；这个 CPU 要是
+//! 还在运行别的线程或程序，总耗时会长得多，例子说一行机器忙。
 //! 和 Python 不同：Python 的线程因为 GIL 本来就一次只跑一个；Rust 的线程能同时用上
 //! 所有 CPU，所以这里要特意绑到一个 CPU 上，才是"单核"。
 //! 绑核在 Linux 和 Windows 上做得到；macOS 不能绑核，例子说一行：三个线程会分到几个 CPU 上
@@ -19,14 +20,18 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use shared::chart::{Sampler, render};
-use shared::work::{cpu_time, mouthful, pin_to, pinnable_cpu, steps_for};
+use shared::time::at_least;
+use shared::work::{cpu_time, got_the_cpus, mouthful, pin_to, pinnable_cpu, steps_for};
 
 /// 文档里的三件事，也是三个线程的名字（线程名最多 15 个字节）。
 const TASKS: [&str; 3] = ["喝酒", "抽烟", "吃烤鸭"];
 /// 每件事吃几口，每口是文档里的 0.1 秒计算。
 const MOUTHFULS: usize = 5;
+/// 时间比例的下限：一口计算至少 5 毫秒，长过调度的时间片和采样的间隔。
+const MIN_SCALE: f64 = 0.05;
 
 pub fn main() -> Result<(), Box<dyn Error>> {
+    at_least(MIN_SCALE);
     let one = pinnable_cpu()?; // 此刻所在的 CPU；不能绑核的系统 (macOS) 是 None
     let bite = steps_for(0.1);
     let who = one.map_or("一个人".to_owned(), |cpu| format!("一个人（CPU {cpu}）"));
@@ -61,8 +66,15 @@ pub fn main() -> Result<(), Box<dyn Error>> {
         );
         sum += ran;
     }
+    let wall = start.elapsed();
     println!("三件事的计算时间之和: {:.3}秒.", sum.as_secs_f64());
-    println!("总耗时: {:.3}秒.", start.elapsed().as_secs_f64());
+    println!("总耗时: {:.3}秒.", wall.as_secs_f64());
+    if !got_the_cpus(sum, TASKS.len(), wall, 1) {
+        println!(
+            "注：机器忙 (busy)：这个 CPU 平均只有 {:.2} 的时间在算这三件事，其余时间在运行别的线程或程序，所以总耗时比计算之和长得多.",
+            sum.as_secs_f64() / wall.as_secs_f64()
+        );
+    }
     print!("{}", render(&sampler.finish()));
     Ok(())
 }

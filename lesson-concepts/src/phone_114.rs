@@ -22,7 +22,7 @@ use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
 use shared::chart::{Sampler, render};
-use shared::time::secs;
+use shared::time::{at_least, secs};
 use shared::work::{mouthful, steps_for};
 
 /// 客服查路线要多久（文档里的秒）。
@@ -59,7 +59,11 @@ const CASES: [(&str, &str, You); 4] = [
     ),
 ];
 
+/// 时间比例的下限：一口计算至少 5 毫秒，长过调度的时间片和采样的间隔。
+const MIN_SCALE: f64 = 0.05;
+
 pub fn main() -> Result<(), Box<dyn Error>> {
+    at_least(MIN_SCALE);
     let bite = steps_for(0.1);
     for (i, (name, story, you)) in CASES.into_iter().enumerate() {
         if i > 0 {

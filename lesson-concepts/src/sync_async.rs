@@ -18,9 +18,15 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use shared::chart::{Sampler, render};
+use shared::time::at_least;
 use shared::work::{mouthful, pin_to, pinnable_cpu, steps_for};
 
+/// 时间比例的下限：交接的那一刻要看得清——一半约 0.7 秒（文档的秒），按 0.2 是 140 毫秒，
+/// 图上一格约 1.5 毫秒，长过采样的间隔（约 1 毫秒）；任务1 交出结果后线程还要退出，也就一两格。
+const MIN_SCALE: f64 = 0.2;
+
 pub fn main() -> Result<(), Box<dyn Error>> {
+    at_least(MIN_SCALE);
     let one = pinnable_cpu()?; // 此刻所在的 CPU；不能绑核的系统 (macOS) 是 None
     let bite = steps_for(0.1);
     if one.is_none() {

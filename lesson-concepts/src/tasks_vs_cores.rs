@@ -3,8 +3,10 @@
 //! 同样多的计算（`--work`，一个核要算的文档秒数）平分给 1、2、…、2×核数 个线程，量总耗时。
 //! 线程数不超过核数时，多一个线程就多一个核在算，总耗时按比例变短；超过以后，多出来的
 //! 线程只能和别人轮流用同样几个核（时间线上的 `-`：可以运行，在等 CPU），不会再快。
-//! 量得准的办法：每个线程数量几次取最快的一次；同时看别的程序占了多少 CPU，
-//! 机器忙就重量，最多三遍，还是忙就直说，不下结论。
+//! "核"指本进程可以用的 CPU（`taskset`、`start /affinity` 限制过的就是限制后的个数）。
+//! 量得准的办法：每个线程数量几次取最快的一次；线程只算不等，所以还看它们平均同时在
+//! 运行的个数：明显少于该有的（线程数和核数的较小者），是别的线程或程序占着这些 CPU，
+//! 整张表重量，最多三遍，还是这样就直说机器忙，不下结论。
 //! 最后的时间线读 Linux 内核的 `/proc`，别的系统上只说一行画不出来；表在哪个系统上都量得出来。
 //!
 //! 复制到自己的项目时再加上：
@@ -22,7 +24,8 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use shared::chart::{Sampler, render};
-use shared::work::{mouthful, others_since, steps_for, ticks};
+use shared::time::at_least;
+use shared::work::{cpu_time, got_the_cpus, mouthful, steps_for, usable_cpus};
 
 /// 同样的计算分给 1 到 2×核数 个线程，量总耗时和加速比（请用 --release）。
 #[derive(Debug, Parser)]
@@ -46,60 +49,69 @@ fn work_secs(text: &str) -> Result<f64, String> {
     }
 }
 
-/// 机器忙的界限：别的程序平均占了这么多 CPU，就不相信这次的测量。
-const BUSY: f64 = 0.3;
 /// 机器忙时最多量几遍。
 const ATTEMPTS: u32 = 3;
+/// 一张表至少要多少秒真正的计算：再短，线程的启动、机器上偶尔的打扰就盖过了要量的差别。
+const MIN_WORK: f64 = 0.2;
 
 pub fn main() -> Result<(), Box<dyn Error>> {
     run(Opts::parse())
 }
 
 pub fn run(opts: Opts) -> Result<(), Box<dyn Error>> {
-    let cores = thread::available_parallelism()?.get();
+    at_least(MIN_WORK / opts.work); // 时间比例的下限：`--work` 秒的计算至少 MIN_WORK 秒
+    let cores = usable_cpus()?; // 本进程可以用的 CPU
     let max = opts.max_threads.map_or(2 * cores, |m| m as usize);
     let total = steps_for(opts.work);
     println!(
         "当任务数等于核芯数时，效率最高：同样 {} 秒的计算分给 1..={max} 个线程，本进程可用 {cores} 个 CPU.",
         opts.work
     );
-    // 量一整张表；别的程序占了 CPU 就重量，最多 ATTEMPTS 遍。
-    let (mut rows, mut others, mut attempt) = (Vec::new(), 0.0, 0);
-    while attempt < ATTEMPTS && (attempt == 0 || others > BUSY) {
+    // 量一整张表；有一行的线程没分到该有的 CPU 就重量，最多 ATTEMPTS 遍。
+    let (mut rows, mut attempt) = (Vec::new(), 0);
+    let short = |rows: &[Run]| {
+        rows.iter()
+            .enumerate()
+            .find(|(i, r)| !got_the_cpus(r.cpu, i + 1, r.wall, (i + 1).min(cores)))
+            .map(|(i, r)| (i + 1, r.cpu.as_secs_f64() / r.wall.as_secs_f64()))
+    };
+    while attempt < ATTEMPTS && (attempt == 0 || short(&rows).is_some()) {
         attempt += 1;
-        let before = ticks()?;
-        let start = Instant::now();
         rows = (1..=max)
             .map(|n| best_of(opts.repeat, total, n))
             .collect::<io::Result<Vec<_>>>()?;
-        others = others_since(before, start.elapsed())?;
     }
     let speedups: Vec<f64> = rows
         .iter()
-        .map(|w| rows[0].as_secs_f64() / w.as_secs_f64())
+        .map(|r| rows[0].wall.as_secs_f64() / r.wall.as_secs_f64())
         .collect();
     let top = speedups.iter().copied().fold(0.0, f64::max);
     println!("线程数  总耗时（{} 次中最快）  加速比", opts.repeat);
-    for (n, (wall, s)) in rows.iter().zip(&speedups).enumerate() {
+    for (n, (row, s)) in rows.iter().zip(&speedups).enumerate() {
         let bar = "█".repeat((s / top * 40.0).round() as usize);
         println!(
             "{:>6}  {:>16.3}秒  {s:>5.2}×  {bar}",
             n + 1,
-            wall.as_secs_f64()
+            row.wall.as_secs_f64()
         );
     }
-    if others > BUSY {
+    if let Some((n, at_once)) = short(&rows) {
+        let could = n.min(cores);
         println!(
-            "注：机器忙 (busy)：量了 {attempt} 遍，别的程序都平均占着 {others:.1} 个 CPU，这张表不下结论."
+            "注：机器忙 (busy)：量了 {attempt} 遍，总有一行的线程没分到该有的 CPU（{n} 个线程应有 {could} 个同时在算，只有 {at_once:.2} 个），这张表不下结论."
         );
     } else {
-        // 到顶：再加线程，加速比涨不到半个核。
-        let knee = speedups
-            .iter()
-            .position(|&s| s > top - 0.5)
-            .map_or(1, |i| i + 1);
+        // 到顶：从这一行起，再加线程，加速比涨不到半个核。
+        let knee = speedups.iter().position(|&s| s > top - 0.5).unwrap_or(0);
+        let more = if format!("{:.2}", speedups[knee]) == format!("{top:.2}") {
+            "再多线程也没有更快".to_owned()
+        } else {
+            format!("再多线程最多到 {top:.2}×，涨不到半个 CPU")
+        };
         println!(
-            "结论：线程数到 {knee} 时加速比就到顶了（{top:.2}×），本机有 {cores} 个核；再多线程也不会更快."
+            "结论：线程数到 {} 时加速比就到顶了（{:.2}×），本进程可用 {cores} 个 CPU；{more}.",
+            knee + 1,
+            speedups[knee]
         );
     }
     // 再做一次，这回画出时间线：线程比核多一个，多出来的那个要排队等 CPU。
@@ -111,16 +123,25 @@ pub fn run(opts: Opts) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// 量 `repeat` 次，取最快的一次：别的程序打断了哪一次，那一次就慢，最快的最接近真相。
-fn best_of(repeat: u32, total: u64, threads: usize) -> io::Result<Duration> {
-    let walls = (0..repeat).map(|_| measure(total, threads));
-    walls
-        .collect::<io::Result<Vec<_>>>()
-        .map(|w| w.into_iter().min().unwrap_or_default())
+/// 一次测量：总耗时，和所有线程在 CPU 上算的时间之和。
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    wall: Duration,
+    cpu: Duration,
 }
 
-/// 把 `total` 步计算平分给 `threads` 个线程，返回总耗时。
-fn measure(total: u64, threads: usize) -> io::Result<Duration> {
+/// 量 `repeat` 次，取最快的一次：别的程序打断了哪一次，那一次就慢，最快的最接近真相。
+fn best_of(repeat: u32, total: u64, threads: usize) -> io::Result<Run> {
+    let runs = (0..repeat).map(|_| measure(total, threads));
+    let runs = runs.collect::<io::Result<Vec<_>>>()?;
+    Ok(runs.into_iter().min_by_key(|r| r.wall).unwrap_or(Run {
+        wall: Duration::ZERO,
+        cpu: Duration::ZERO,
+    }))
+}
+
+/// 把 `total` 步计算平分给 `threads` 个线程，返回总耗时和它们的 CPU 时间之和。
+fn measure(total: u64, threads: usize) -> io::Result<Run> {
     let start = Instant::now();
     let share = total / threads as u64;
     // 线程数由用户给出，系统可能开不出这么多：`thread::spawn(f)` 会 panic，
@@ -129,13 +150,20 @@ fn measure(total: u64, threads: usize) -> io::Result<Duration> {
         .map(|i| {
             thread::Builder::new()
                 .name(format!("线程{i}"))
-                .spawn(move || mouthful(share))
+                .spawn(move || {
+                    mouthful(share);
+                    cpu_time()
+                })
         })
         .collect::<io::Result<Vec<_>>>()?;
+    let mut cpu = Duration::ZERO;
     for worker in workers {
-        worker
+        cpu += worker
             .join()
-            .map_err(|_| io::Error::other("计算线程 panic 了"))?;
+            .map_err(|_| io::Error::other("计算线程 panic 了"))??;
     }
-    Ok(start.elapsed())
+    Ok(Run {
+        wall: start.elapsed(),
+        cpu,
+    })
 }

@@ -285,13 +285,85 @@ fn pool_total_is_about_the_longest_download() {
         w.out
     );
     assert_eq!(workers, 3, "three downloads, three workers\n{}", w.out);
-    // 池里 4 个工作进程，时间线各有一行（轮询只查上限：看漏不算错）。
-    let rows = lines
-        .iter()
-        .filter(|l| l.starts_with("进程 ") && l.contains('│'))
-        .count();
-    assert!((3..=4).contains(&rows), "{}", w.out);
     assert!(w.seen.len() <= 4, "workers: {:?}", w.seen);
+    pool_rows_cover_each_workers_life(&w.out.stdout, &took);
+}
+
+/// 时间线上每个工作进程一行，画满它活着的每一格：从它出现到它结束，中间没有空格。
+///
+/// 工作进程在池建好时启动；`with` 块一结束（提交完三个下载，马上），喂料线程就让手上
+/// 没有活的那个退出，其余的做完自己的下载再退出。所以做了最长的下载的那个活满整张图，
+/// 另外两个的行长和它们的下载时长成比例；第四个只活几毫秒（池建好到 `with` 块结束），
+/// 在图的开头。它短得可能一次采样也碰不上（图例说了），所以它的行可有可无；有，就在开头。
+fn pool_rows_cover_each_workers_life(stdout: &str, took: &[f64]) {
+    let reuse = stdout
+        .lines()
+        .find(|l| l.contains(" 个下载由 "))
+        .expect("the reuse line");
+    let pids: Vec<u32> = reuse
+        .rsplit_once("PID {")
+        .and_then(|(_, rest)| rest.strip_suffix('}'))
+        .expect("PID {…}")
+        .split(", ")
+        .map(|p| p.parse().expect("pid"))
+        .collect();
+    let rows: Vec<(u32, Vec<char>)> = stdout
+        .lines()
+        .filter_map(|l| {
+            let (label, rest) = l.split_once('│')?;
+            let pid = label.trim().strip_prefix("进程 ")?.parse().ok()?;
+            Some((pid, rest.strip_suffix('│')?.chars().collect()))
+        })
+        .collect();
+    assert!(
+        (3..=4).contains(&rows.len()),
+        "one row per worker\n{stdout}"
+    );
+    let width = rows[0].1.len();
+    // 一行的 (第一格, 最后一格)，断言中间没有空格。
+    let life = |pid: u32| -> (usize, usize) {
+        let (_, cells) = rows
+            .iter()
+            .find(|(p, _)| *p == pid)
+            .unwrap_or_else(|| panic!("no row for worker {pid}\n{stdout}"));
+        let first = cells.iter().position(|&c| c != ' ').expect("a cell");
+        let last = cells.iter().rposition(|&c| c != ' ').expect("a cell");
+        assert!(
+            cells[first..=last].iter().all(|&c| c != ' '),
+            "worker {pid} drawn with a gap\n{stdout}"
+        );
+        (first, last)
+    };
+    let mut spans: Vec<usize> = pids
+        .iter()
+        .map(|&pid| {
+            let (first, last) = life(pid);
+            assert!(
+                first <= width / 10,
+                "worker {pid} starts with the pool\n{stdout}"
+            );
+            last + 1
+        })
+        .collect();
+    spans.sort_unstable();
+    let mut took = took.to_vec();
+    took.sort_by(f64::total_cmp);
+    // 最长的下载一直做到最后：它的工作进程活满整张图（最后一两格是池收尾、打印）。
+    assert!(spans[2] + 3 >= width, "{spans:?} of {width}\n{stdout}");
+    for k in 0..2 {
+        let want = took[k] / took[2] * spans[2] as f64;
+        assert!(
+            (spans[k] as f64 - want).abs() <= 0.1 * width as f64,
+            "worker rows {spans:?} vs downloads {took:?}\n{stdout}"
+        );
+    }
+    for (pid, _) in rows.iter().filter(|(p, _)| !pids.contains(p)) {
+        let (_, last) = life(*pid);
+        assert!(
+            last <= width / 10,
+            "the idle worker {pid} ends early\n{stdout}"
+        );
+    }
 }
 
 #[test]

@@ -488,27 +488,45 @@ fn barrier_lets_exactly_three_through_and_ends() {
 }
 
 #[test]
-fn barrier_timeline_shows_the_waiting_threads() {
-    // Thread-5 在屏障上等到进程退出，只有主线程最后那 0.1 秒。采样器约 1 毫秒采一次，一个
-    // 线程要被采到两次才有一行；0.05 时那段只有 5 毫秒，旁边有程序占满 CPU 时，采样线程
-    // 自己也排不上队，见过 Thread-5 整行不见。0.2 时是 20 毫秒。
-    let mut cmd = lesson(EXE, &["barrier", "--timeline"]);
-    cmd.env("LESSON_TIME_SCALE", "0.2");
-    let out = testing::run(cmd, Duration::from_secs(30)).success();
-    let lines = out.lines();
-    assert_eq!(lines[..8], BARRIER_LINES, "{out}");
-    assert_eq!(
-        lines[8..11],
-        [SEPARATOR[0], SEPARATOR[1], BARRIER_NOTE],
-        "{out}"
-    );
-    let Some(rows) = timeline(&out) else {
-        return;
-    };
-    // 等在屏障上的线程（1、2 等第三个；4、5 永远等着）是内核眼里的"等待"。Thread-3
-    // 一到就凑齐了，马上通过、退出，可能短得采样不到，所以不要求它这一行。
-    for name in ["Thread-1", "Thread-2", "Thread-4", "Thread-5"] {
-        assert!(row(&rows, name, &out).contains(&'·'), "{name}\n{out}");
+fn barrier_timeline_has_a_row_for_every_thread_every_run() {
+    // 十次里每次五个线程都有一行。Thread-3 一到就凑齐，马上通过、退出，常常活不到一次
+    // 采样（约 1 毫秒）：它调用了 `shared::threads::count()`，这个帮手把它登记给采样器，
+    // 所以它有一格、名字也对。Thread-5 在屏障上等到进程退出，主线程最后那 0.1 秒（这里
+    // 10 毫秒）里它在等；采样器停下之前的最后一轮还看得见它。
+    for run in 0..10 {
+        let mut cmd = lesson(EXE, &["barrier", "--timeline"]);
+        cmd.env("LESSON_TIME_SCALE", "0.1");
+        let out = testing::run(cmd, Duration::from_secs(30)).success();
+        let lines = out.lines();
+        assert_eq!(lines[..8], BARRIER_LINES, "{out}");
+        assert_eq!(
+            lines[8..11],
+            [SEPARATOR[0], SEPARATOR[1], BARRIER_NOTE],
+            "{out}"
+        );
+        let Some(rows) = timeline(&out) else {
+            return;
+        };
+        let names: Vec<&str> = rows.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "主线程",
+                "Thread-1",
+                "Thread-2",
+                "Thread-3",
+                "Thread-4",
+                "Thread-5"
+            ],
+            "run {run}\n{out}"
+        );
+        for (name, cells) in &rows {
+            assert!(cells.iter().any(|&c| c != ' '), "{name}\n{out}");
+        }
+        // 等在屏障上的线程（1、2 等第三个；4、5 永远等着）是内核眼里的"等待"。
+        for name in ["Thread-1", "Thread-2", "Thread-4", "Thread-5"] {
+            assert!(row(&rows, name, &out).contains(&'·'), "{name}\n{out}");
+        }
     }
 }
 

@@ -4,13 +4,17 @@
 //! 时间，一眼就能看出哪些任务同时在跑、哪些一个接一个。
 //!
 //! 数据从哪里来：例子的代码里没有任何记录时间线的调用。[`Sampler`] 在旁边开一个线程，
-//! 每隔约 1 毫秒向 Linux 内核问一次本进程（和它的子进程）的每个线程在做什么：
-//! - 线程累计在 CPU 上运行的纳秒数（本进程的线程读线程的 CPU 时钟，子进程读
-//!   `/proc/<pid>/task/<tid>/schedstat`）：两次采样之间它涨了一半以上，这一格就算"运行"，
-//!   `stat` 的第 39 列是所在的 CPU 号；
-//! - 没怎么运行、状态却是 `R`（可运行）：它在排队等 CPU（就绪 (ready)）；
-//! - 状态是睡眠，停在 `nanosleep` 系统调用里：主动睡眠 (sleeping)，比如 `thread::sleep`；
-//! - 其他的睡眠：在等别人 (waiting)——锁、`join`、屏障、管道、通道。
+//! 每隔约 1 毫秒向 Linux 内核问一次本进程（和它的子进程）的每个线程在做什么，给每个线程
+//! 记下从上一次到这一次的这一段：
+//! - 这一段里它在 CPU 上运行了多久：线程累计运行的纳秒数的增量（本进程的线程读线程的
+//!   CPU 时钟，子进程里的读 `/proc/<pid>/task/<tid>/schedstat`）；`stat` 的第 39 列是
+//!   所在的 CPU 号；
+//! - 其余的时间按它此刻的状态：`R`（可运行）是在排队等 CPU（就绪 (ready)）；睡着、停在
+//!   `nanosleep` 系统调用里是主动睡眠 (sleeping)，比如 `thread::sleep`；其他的睡眠是在等
+//!   别人 (waiting)——锁、`join`、屏障、管道、通道。
+//!
+//! 画的时候，一行里运行的格数按它的 CPU 时间折算，同一列里一个 CPU 只画给一行（见 [`render`]）。
+//! 出生到结束不到一次采样的线程轮询看不到；调用过 `shared` 帮手的线程由帮手登记，照样有一行。
 //!
 //! 所以图上是内核眼里的真相，而不是程序自己说的话。协程 (coroutine) 共用一个线程，
 //! 内核分不出它们，协程课用自己的数据源（tokio 任务上的 `tracing` span）填 [`Span`]。
@@ -154,6 +158,18 @@ impl Drop for Sampler {
 /// 启动的，图上不画。
 pub const INTERNAL: &str = "sp-";
 
+/// 例子调用的 `shared` 帮手（线程数、时间比例、一口计算……）在一个线程里第一次被调用时，
+/// 顺手把这个线程登记给正在运行的 [`Sampler`]：线程号、名字、时刻、CPU。
+///
+/// 为什么要它：采样约 1 毫秒一次，一个线程从出生到结束若不到一次采样的间隔（比如屏障上
+/// 第三个到的线程，一到就通过、退出），轮询根本看不到它；而 Rust 的线程是在线程里面给
+/// 自己起名的，刚出生就被采到的线程还顶着进程的名字。登记过的线程至少在它调用帮手的那一刻
+/// 有一格，名字也对。没有采样器时（复制走的程序里永远如此）只读一个原子变量。
+pub(crate) fn note_thread() {
+    #[cfg(target_os = "linux")]
+    noted::note();
+}
+
 /// 别的系统没有 `/proc`：什么也不记（[`KERNEL_VIEW`] 为假时根本不会开采样线程）。
 #[cfg(not(target_os = "linux"))]
 mod kernel {
@@ -165,11 +181,115 @@ mod kernel {
     }
 }
 
+/// 帮手登记的线程（见 [`note_thread`]）。
+#[cfg(target_os = "linux")]
+mod noted {
+    use std::cell::Cell;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+    use std::time::Instant;
+
+    /// 一个登记过的线程。
+    pub(super) struct Noted {
+        pub tid: u32,
+        /// 内核里的线程名（和 `/proc/…/comm` 一样，最多 15 个字节）。
+        pub comm: String,
+        /// 登记的时刻：从采样开始算的纳秒。
+        pub at_ns: u64,
+        pub cpu: Option<u32>,
+    }
+
+    /// 一次采样的登记簿：编号、采样开始的时刻、登记过的线程（和登记的时刻）。
+    struct Book {
+        id: u64,
+        t0: Instant,
+        noted: Vec<(Instant, Noted)>,
+    }
+
+    /// 正在进行的采样有几个（测试里可能同时有几个）。
+    static OPEN: AtomicUsize = AtomicUsize::new(0);
+    /// 每开始一次采样加一：线程记下自己登记时的值，每一代只登记一次。
+    static GENERATION: AtomicU64 = AtomicU64::new(0);
+    static BOOKS: Mutex<Vec<Book>> = Mutex::new(Vec::new());
+
+    thread_local! {
+        /// 这个线程登记时的那一代。
+        static DONE: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// 开始一次登记，时刻从 `t0` 算起；返回它的编号。
+    pub(super) fn open(t0: Instant) -> u64 {
+        let mut books = BOOKS.lock().unwrap_or_else(|e| e.into_inner());
+        let id = GENERATION.fetch_add(1, Ordering::AcqRel) + 1;
+        books.push(Book {
+            id,
+            t0,
+            noted: Vec::new(),
+        });
+        OPEN.fetch_add(1, Ordering::AcqRel);
+        id
+    }
+
+    /// 结束编号为 `id` 的登记，交出登记过的线程。
+    pub(super) fn close(id: u64) -> Vec<Noted> {
+        let mut books = BOOKS.lock().unwrap_or_else(|e| e.into_inner());
+        let Some(at) = books.iter().position(|b| b.id == id) else {
+            return Vec::new();
+        };
+        OPEN.fetch_sub(1, Ordering::AcqRel);
+        let book = books.swap_remove(at);
+        book.noted
+            .into_iter()
+            .map(|(when, mut n)| {
+                n.at_ns = when.saturating_duration_since(book.t0).as_nanos() as u64;
+                n
+            })
+            .collect()
+    }
+
+    pub(super) fn note() {
+        if OPEN.load(Ordering::Acquire) == 0 {
+            return;
+        }
+        let generation = GENERATION.load(Ordering::Acquire);
+        // 线程正在结束、线程局部变量已经销毁时 try_with 出错：那就不登记。
+        let Ok(before) = DONE.try_with(|done| done.replace(generation)) else {
+            return;
+        };
+        if before == generation {
+            return;
+        }
+        let when = Instant::now();
+        let mut name = [0u8; 16];
+        // SAFETY: PR_GET_NAME 往一块 16 字节的内存里写线程名（以 0 结尾），`name` 正好这么大。
+        let named = unsafe { libc::prctl(libc::PR_GET_NAME, name.as_mut_ptr()) } == 0;
+        let len = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+        let comm = if named {
+            String::from_utf8_lossy(&name[..len]).into_owned()
+        } else {
+            String::new()
+        };
+        // SAFETY: gettid 和 sched_getcpu 没有参数，只返回一个数（后者出错时是 -1）。
+        let (tid, cpu) = unsafe { (libc::gettid(), libc::sched_getcpu()) };
+        let mut books = BOOKS.lock().unwrap_or_else(|e| e.into_inner());
+        for book in books.iter_mut() {
+            let noted = Noted {
+                tid: tid as u32,
+                comm: comm.clone(),
+                at_ns: 0,
+                cpu: u32::try_from(cpu).ok(),
+            };
+            book.noted.push((when, noted));
+        }
+    }
+}
+
 /// 从 Linux 内核的 `/proc` 读线程状态（采样线程里运行）。
 #[cfg(target_os = "linux")]
 mod kernel {
     use super::{Kind, Ordering, Span};
-    use std::collections::HashMap;
+    use std::collections::{HashMap, HashSet};
+    use std::sync::Mutex;
     use std::sync::atomic::AtomicBool;
     use std::time::{Duration, Instant};
 
@@ -179,35 +299,134 @@ mod kernel {
     /// 一个线程：(进程号, 线程号)。
     type Task = (u32, u32);
 
+    /// 一个线程上一次被采到时的样子。
+    struct Track {
+        /// 采到的时刻。
+        at_ns: u64,
+        /// 那时它累计的 CPU 时间。
+        ran_ns: u64,
+        /// 读到了、还没画进图里的 CPU 时间（见 [`sample_until`] 里的说明）。
+        carry_ns: u64,
+        /// 它上一次在哪个 CPU 上。
+        cpu: u32,
+        /// 它上一次是不是可以运行（`R`）：新出生的线程算是。
+        runnable: bool,
+        /// 它在记录里的最后一段的下标。
+        last: Option<usize>,
+    }
+
+    /// 给线程 `task` 记一段 [`from`, `to`)：和它的上一段状态相同、首尾相接，就把上一段拉长。
+    fn record(
+        spans: &mut Vec<(Task, Span)>,
+        track: &mut Track,
+        task: Task,
+        kind: Kind,
+        cpu: Option<u32>,
+        from: u64,
+        to: u64,
+    ) {
+        if to <= from {
+            return;
+        }
+        match track.last.and_then(|i| spans.get_mut(i)) {
+            Some((_, s)) if s.kind == kind && s.cpu == cpu && s.end_ns == from => s.end_ns = to,
+            _ => {
+                let mut span = Span::new(String::new(), kind, from, to);
+                span.cpu = cpu;
+                track.last = Some(spans.len());
+                spans.push((task, span));
+            }
+        }
+    }
+
+    /// 本进程每个线程（采样线程和 `sp-` 线程也算）此刻的 CPU 时间。
+    fn own_clocks(root: u32) -> HashMap<u32, u64> {
+        let Ok(dir) = std::fs::read_dir(format!("/proc/{root}/task")) else {
+            return HashMap::new();
+        };
+        dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .filter_map(|tid| Some((tid, cpu_clock(root, tid, root)?)))
+            .collect()
+    }
+
+    /// 线程到现在一共在运行队列里排队等了多久 CPU（`schedstat` 的第二个数，纳秒；
+    /// 它每次轮到 CPU 时更新，所以还没运行过的新线程是 0）。
+    fn run_delay((pid, tid): Task) -> Option<u64> {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/schedstat")).ok()?;
+        text.split_whitespace().nth(1)?.parse().ok()
+    }
+
+    /// 本进程的 CPU 时钟：所有线程的 CPU 时间之和，已经结束的线程也算在里面。
+    fn process_clock() -> Option<u64> {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` 是一个有效的、可写的 timespec。
+        if unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) } != 0 {
+            return None;
+        }
+        Some(ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
+    }
+
+    /// 正在采样的采样线程（测试里可能同时有几个）：它们不是例子的线程，谁也不画谁。
+    static SAMPLERS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+    fn samplers() -> std::sync::MutexGuard<'static, Vec<u32>> {
+        SAMPLERS.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// 采样线程的全部工作：登记自己，采样直到 `stop`，交出记录。
     pub(super) fn sample(stop: &AtomicBool, ready: std::sync::mpsc::Sender<()>) -> Vec<Span> {
         let me = own_tid();
         crate::threads::SAMPLER.store(me.unwrap_or(0), Ordering::Relaxed);
-        let _ = ready.send(());
-        let spans = sample_until(stop, me);
+        samplers().extend(me);
+        let t0 = Instant::now();
+        let session = super::noted::open(t0);
+        let spans = sample_until(stop, t0, session, ready);
+        samplers().retain(|&t| Some(t) != me);
         crate::threads::SAMPLER.store(0, Ordering::Relaxed);
         spans
     }
 
-    fn sample_until(stop: &AtomicBool, me: Option<u32>) -> Vec<Span> {
+    /// 每一轮把每个线程从上一次采到它到现在的这一段（一个"窗口"）记下来：窗口里它在 CPU 上
+    /// 运行了多久（CPU 时间的增量）就记多长的一段"运行"，窗口里其余的时间按它此刻的状态记：
+    /// `R` 是等 CPU，睡在 `nanosleep` 里是睡眠，其余的睡眠是等待。
+    ///
+    /// 所以同一个 CPU 上轮流运行的三个线程，每个窗口里各记下自己真正运行的那一份，而不是
+    /// 谁运行得多就整段算谁的。采样线程自己也要 CPU：它晚醒了，窗口就长，照样按增量分。
+    ///
+    /// 第一轮只记下已有的线程的起点，然后才告诉 [`super::Sampler::start`] 可以开始了：
+    /// 这以后出生的线程，第一次被采到时就有一段。
+    fn sample_until(
+        stop: &AtomicBool,
+        t0: Instant,
+        session: u64,
+        ready: std::sync::mpsc::Sender<()>,
+    ) -> Vec<Span> {
         let root = std::process::id();
-        let t0 = Instant::now();
-        let mut last: HashMap<Task, (u64, u64)> = HashMap::new();
+        let mut tracks: HashMap<Task, Track> = HashMap::new();
         let mut names: Vec<(Task, String)> = Vec::new();
         let mut spans: Vec<(Task, Span)> = Vec::new();
-        let mut internal: std::collections::HashSet<Task> = std::collections::HashSet::new();
+        let mut internal: HashSet<Task> = HashSet::new();
+        // 别的采样线程（测试里会同时有几个）：它们刚出生、还没登记自己时可能被采到过。
+        let mut others: HashSet<u32> = HashSet::new();
+        let mut previous_round: Option<u64> = None;
+        let (mut clocks_before, mut dead_before) = (HashMap::new(), None);
         loop {
             let stopping = stop.load(Ordering::Relaxed);
             let now = t0.elapsed().as_nanos() as u64;
+            let skip = samplers().clone();
+            others.extend(skip.iter().copied());
             for task in tasks_of(root) {
-                if Some(task.1) == me {
+                if skip.contains(&task.1) {
                     continue;
                 }
                 let Some(state) = read_state(task, root) else {
                     continue; // 线程刚好结束了
                 };
                 if state.comm.starts_with(super::INTERNAL) {
-                    // 它在起名之前可能已经被采到过（名字是线程自己起的）：那些记录也不画。
+                    // 它刚出生、还没给自己起名时可能已经被采到过：那几段也不要。
                     internal.insert(task);
                     continue;
                 }
@@ -215,46 +434,142 @@ mod kernel {
                     Some((_, name)) => *name = state.comm.clone(),
                     None => names.push((task, state.comm.clone())),
                 }
-                let Some((t_prev, ran_prev)) = last.insert(task, (now, state.ran_ns)) else {
-                    continue;
-                };
-                let ran = state.ran_ns.saturating_sub(ran_prev);
-                let kind = if ran * 2 >= now - t_prev {
-                    Kind::Running
-                } else if state.state == 'R' {
+                let track = tracks.entry(task).or_insert_with(|| match previous_round {
+                    // 采样开始前就有的线程：第一轮只记下起点。
+                    None => Track {
+                        at_ns: now,
+                        ran_ns: state.ran_ns,
+                        carry_ns: 0,
+                        cpu: state.cpu,
+                        runnable: true,
+                        last: None,
+                    },
+                    // 上一轮还没有它：它生在上一轮之后，它的 CPU 时间全在这个窗口里。它活了
+                    // 至少"运行过的 + 排队等过 CPU 的"这么久；从那时画起，不画到它出生之前。
+                    Some(previous) => Track {
+                        at_ns: previous
+                            .max(now.saturating_sub(state.ran_ns + run_delay(task).unwrap_or(0))),
+                        ran_ns: 0,
+                        carry_ns: 0,
+                        cpu: state.cpu,
+                        runnable: true,
+                        last: None,
+                    },
+                });
+                let window = now.saturating_sub(track.at_ns);
+                // 子进程里的其他线程只能读 `schedstat`，它只在时钟滴答和切换时更新：一次读到的
+                // 增量可能比窗口还长。多出来的留到后面的窗口里画，总数不丢。
+                let ran = state.ran_ns.saturating_sub(track.ran_ns) + track.carry_ns;
+                let running = ran.min(window);
+                track.carry_ns = (ran - running).min(MAX_CARRY);
+                let rest = if state.state == 'R' {
                     Kind::Ready
-                } else if in_nanosleep(task) {
+                } else if running < window && in_nanosleep(task) {
                     Kind::Sleeping
                 } else {
                     Kind::Waiting
                 };
-                let cpu = (kind == Kind::Running).then_some(state.cpu);
-                // 和这个线程的上一段状态相同、首尾相接：把上一段拉长。
-                match spans.iter_mut().rev().find(|(t, _)| *t == task) {
-                    Some((_, s)) if s.kind == kind && s.cpu == cpu && s.end_ns == t_prev => {
-                        s.end_ns = now;
-                    }
-                    _ => {
-                        let mut span = Span::new(String::new(), kind, t_prev, now);
-                        span.cpu = cpu;
-                        spans.push((task, span));
+                // 运行的那一份画在窗口的哪一头：上一次还睡着、这一次可以运行了，它是这中间醒来
+                // 运行的，画在后面；其余的（一直可以运行的，或运行了一会儿睡下的）画在前面。
+                // 窗口通常约 1 毫秒；机器忙、采样线程晚醒时长一些，前后最多差一个窗口。
+                let (a, b) = (track.at_ns, now);
+                let woke = state.state == 'R' && !track.runnable;
+                let pieces = if woke {
+                    [(rest, a, b - running), (Kind::Running, b - running, b)]
+                } else {
+                    [(Kind::Running, a, a + running), (rest, a + running, b)]
+                };
+                for (kind, from, to) in pieces {
+                    let cpu = (kind == Kind::Running).then_some(state.cpu);
+                    record(&mut spans, track, task, kind, cpu, from, to);
+                }
+                track.at_ns = now;
+                track.ran_ns = state.ran_ns;
+                track.cpu = state.cpu;
+                track.runnable = state.state == 'R';
+            }
+            // 本进程里这一轮不见了的线程：它们上一次被采到之后、结束之前又运行了多久。
+            let clocks = own_clocks(root);
+            let dead = process_clock().map(|p| p.saturating_sub(clocks.values().sum()));
+            if let (Some(dead), Some(dead_before)) = (dead, dead_before) {
+                let gone: Vec<u32> = clocks_before
+                    .keys()
+                    .copied()
+                    .filter(|tid| !clocks.contains_key(tid))
+                    .collect();
+                // 结束了的线程的 CPU 时间并进了进程的 CPU 时钟：进程的时钟减去还活着的线程的，
+                // 多出来的减去它们上一次被采到时的，就是它们最后那一段运行的时间。
+                let had: u64 = gone.iter().map(|tid| clocks_before[tid]).sum();
+                let lost = (dead.saturating_sub(dead_before)).saturating_sub(had);
+                for tid in &gone {
+                    let task = (root, *tid);
+                    if let Some(track) = tracks.get_mut(&task) {
+                        let running =
+                            (lost / gone.len() as u64).min(now.saturating_sub(track.at_ns));
+                        let (from, cpu) = (track.at_ns, track.cpu);
+                        record(
+                            &mut spans,
+                            track,
+                            task,
+                            Kind::Running,
+                            Some(cpu),
+                            from,
+                            from + running,
+                        );
+                        track.at_ns = now;
                     }
                 }
             }
+            (clocks_before, dead_before) = (clocks, dead);
+            if previous_round.is_none() {
+                let _ = ready.send(());
+            }
+            previous_round = Some(now);
             if stopping {
                 break;
             }
             std::thread::sleep(EVERY);
         }
+        others.extend(samplers().iter().copied());
+        add_noted(root, super::noted::close(session), &mut names, &mut spans);
         let labels = labels(root, &names);
         spans
             .into_iter()
-            .filter(|(task, _)| !internal.contains(task))
+            .filter(|(task, _)| !internal.contains(task) && !others.contains(&task.1))
             .map(|(task, mut span)| {
                 span.task = labels.get(&task).cloned().unwrap_or_default();
                 span
             })
             .collect()
+    }
+
+    /// 留到后面画的 CPU 时间最多这么多（`schedstat` 最多晚一个时钟滴答，几毫秒）。
+    const MAX_CARRY: u64 = 20_000_000;
+
+    /// 帮手登记过的线程（[`super::note_thread`]）：采样没看到的，在登记的那一刻画一格运行；
+    /// 只在起名之前被采到的，用登记时的名字。
+    fn add_noted(
+        root: u32,
+        noted: Vec<super::noted::Noted>,
+        names: &mut Vec<(Task, String)>,
+        spans: &mut Vec<(Task, Span)>,
+    ) {
+        for n in noted {
+            let task = (root, n.tid);
+            if n.comm.starts_with(super::INTERNAL) {
+                continue;
+            }
+            match names.iter_mut().find(|(t, _)| *t == task) {
+                // 帮手是在线程里面、起名之后调用的：登记的名字是它自己的名字。
+                Some((_, name)) => name.clone_from(&n.comm),
+                None => names.push((task, n.comm)),
+            }
+            if !spans.iter().any(|(t, _)| *t == task) {
+                let mut span = Span::new(String::new(), Kind::Running, n.at_ns, n.at_ns);
+                span.cpu = n.cpu;
+                spans.push((task, span));
+            }
+        }
     }
 
     /// 每个线程在图上的名字：主线程、有名字的线程用它的名字、其余按出现的先后编号；
@@ -267,9 +582,15 @@ mod kernel {
                 .iter()
                 .find(|((p, t), _)| *p == pid && *t == pid)
                 .map(|(_, c)| c.as_str());
+            // 新线程先继承开它的那个线程的名字，进去以后才给自己起名：只在起名之前被采到的
+            // 线程，名字和开它的线程（更早出现）一样。名字和进程、和更早的线程重了，就编号。
+            let taken = names
+                .iter()
+                .take_while(|(t, _)| *t != (pid, tid))
+                .any(|((p, _), c)| *p == pid && c == comm);
             let own = if tid == pid {
                 "主线程".to_owned()
-            } else if Some(comm.as_str()) != process_comm {
+            } else if Some(comm.as_str()) != process_comm && !taken {
                 comm.clone()
             } else {
                 let k = unnamed.entry(pid).or_insert(0);
@@ -405,7 +726,9 @@ pub fn render(spans: &[Span]) -> String {
 
 /// 画图：每个任务一行（按第一次出现的先后），每列一小段时间，下面是坐标轴和图例。
 ///
-/// `scale` 是时间比例，坐标轴上的秒 = 实际秒 / `scale`。
+/// `scale` 是时间比例，坐标轴上的秒 = 实际秒 / `scale`。一格里运行以外的状态取占得最久
+/// 的；运行的格子按 CPU 时间分（见 `grid`）：一行运行的格数约是它的 CPU 时间 ÷ 格宽，
+/// 同一列里一个 CPU 号只画给一行。
 pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
     let mut out = String::from("时间线 (timeline)，横轴是文档里的秒：\n");
     let (Some(t0), Some(t1)) = (
@@ -419,7 +742,7 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
         return out;
     };
 
-    // 行：按任务第一次出现的时刻排序。
+    // 行：每个任务第一次出现的时刻（排序在下面，知道每格多宽以后）。
     let mut tasks: Vec<(&str, u64)> = Vec::new();
     for s in spans {
         match tasks.iter_mut().find(|(t, _)| *t == s.task) {
@@ -427,7 +750,6 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
             None => tasks.push((&s.task, s.start_ns)),
         }
     }
-    tasks.sort_by_key(|&(_, first)| first);
 
     let label_w = tasks
         .iter()
@@ -438,32 +760,12 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
     let cells = width.saturating_sub(label_w + 3).max(10);
     let total_ns = (t1 - t0).max(1) as f64;
     let cell_ns = total_ns / cells as f64;
+    // 按第一次出现在哪一格排序；同一格里出现的，保持记录里的先后（采样器按线程号的先后记，
+    // 也就是线程开出来的先后）：同一毫秒里出生的几个线程，谁的起点估得早一点不算数。
+    tasks.sort_by_key(|&(_, first)| ((first - t0) as f64 / cell_ns) as usize);
 
-    for (task, _) in &tasks {
-        let mut row = String::new();
-        for i in 0..cells {
-            let (a, b) = (
-                t0 as f64 + i as f64 * cell_ns,
-                t0 as f64 + (i + 1) as f64 * cell_ns,
-            );
-            // 这一格里每种状态（和每个 CPU）各占了多久，取占得最久的。
-            let mut best: Option<(f64, Kind, Option<u32>)> = None;
-            for s in spans.iter().filter(|s| s.task == *task) {
-                let overlap = (s.end_ns as f64).min(b) - (s.start_ns as f64).max(a);
-                let touches = overlap > 0.0
-                    || (s.start_ns == s.end_ns
-                        && (s.start_ns as f64) >= a
-                        && (s.start_ns as f64) < b);
-                if touches && best.is_none_or(|(o, _, _)| overlap > o) {
-                    best = Some((overlap, s.kind, s.cpu));
-                }
-            }
-            row.push(match best {
-                None => ' ',
-                Some((_, Kind::Running, Some(cpu))) => cpu_glyph(cpu),
-                Some((_, kind, _)) => kind.glyph(),
-            });
-        }
+    for ((task, _), row) in tasks.iter().zip(grid(spans, &tasks, t0, cell_ns, cells)) {
+        let row: String = row.into_iter().collect();
         let _ = writeln!(out, "{} │{row}│", pad(task, label_w));
     }
 
@@ -506,6 +808,209 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
         "图例 (legend)：█ 运行 running  ▒ 睡眠 sleeping  · 等待 waiting  - 等 CPU ready\n",
     );
     out.push_str("               0-9 在该号 CPU 上运行 (running on CPU n)\n");
+    out.push_str(LEGEND_SHARE);
+    if KERNEL_VIEW {
+        out.push_str(LEGEND_SAMPLING);
+    }
+    out
+}
+
+/// 图例的第三行：运行的格子怎么分（见 [`grid`]）。
+pub const LEGEND_SHARE: &str =
+    "               一行里运行的格数按它用掉的 CPU 时间折算，同一列里一个 CPU 只画给一行\n";
+
+/// 图例的第四行（有内核视角时）：采样看不到什么。
+pub const LEGEND_SAMPLING: &str =
+    "               约每 1 毫秒采样一次：只活了一两毫秒的线程或进程可能没有一行\n";
+
+/// 一行在一格里的记录：在各个 CPU 上运行了多久、其余各状态各占多久（都以格宽为单位）。
+#[derive(Debug, Default, Clone)]
+struct Cell {
+    running: Vec<(Option<u32>, f64)>,
+    /// 等 CPU、睡眠、等待。
+    other: [f64; 3],
+    /// 落在这一格里的瞬间记录（开始等于结束），比如帮手登记线程的那一刻。
+    instant: Option<(Kind, Option<u32>)>,
+}
+
+impl Cell {
+    fn ran(&self) -> f64 {
+        self.running.iter().map(|&(_, t)| t).sum()
+    }
+
+    fn ran_on(&self, cpu: Option<u32>) -> f64 {
+        self.running
+            .iter()
+            .filter(|&&(c, _)| c == cpu)
+            .map(|&(_, t)| t)
+            .sum()
+    }
+
+    fn add_running(&mut self, cpu: Option<u32>, t: f64) {
+        match self.running.iter_mut().find(|(c, _)| *c == cpu) {
+            Some((_, sum)) => *sum += t,
+            None => self.running.push((cpu, t)),
+        }
+    }
+
+    /// 运行以外占得最久的状态。
+    fn other_glyph(&self) -> Option<char> {
+        let kinds = [Kind::Ready, Kind::Sleeping, Kind::Waiting];
+        let (i, &most) = self
+            .other
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))?;
+        (most > 0.0).then(|| kinds[i].glyph())
+    }
+}
+
+fn running_glyph(cpu: Option<u32>) -> char {
+    cpu.map_or(Kind::Running.glyph(), cpu_glyph)
+}
+
+/// 每一行每一格画什么。
+///
+/// 运行的格子按 CPU 时间分：一行攒下的运行时间（它真正运行的，减去已经画成运行的格数）
+/// 够半格，它在这一格里又运行过，就画一格运行。一个 CPU 同一时刻只运行一个线程，所以
+/// 同一列里一个 CPU 号只画给一行：给攒得最多的那一行。这样一来，三个线程在一个 CPU 上
+/// 轮流运行时，每行运行的格数约是它的 CPU 时间 ÷ 格宽，三行的运行格一列一列地轮换，
+/// 而不是谁在每一格里都只占三分之一、于是哪一格都画成"等 CPU"。
+/// 其余的格子画占得最久的那个状态。
+fn grid(
+    spans: &[Span],
+    tasks: &[(&str, u64)],
+    t0: u64,
+    cell_ns: f64,
+    cells: usize,
+) -> Vec<Vec<char>> {
+    let mut table = vec![vec![Cell::default(); cells]; tasks.len()];
+    for s in spans {
+        let Some(r) = tasks.iter().position(|(t, _)| *t == s.task) else {
+            continue;
+        };
+        let (a, b) = ((s.start_ns - t0) as f64, (s.end_ns - t0) as f64);
+        let first = ((a / cell_ns) as usize).min(cells - 1);
+        if s.start_ns == s.end_ns {
+            table[r][first].instant.get_or_insert((s.kind, s.cpu));
+            continue;
+        }
+        let last = ((b / cell_ns).ceil() as usize).clamp(first + 1, cells);
+        for (i, cell) in table[r].iter_mut().enumerate().take(last).skip(first) {
+            let (x, y) = (i as f64 * cell_ns, (i + 1) as f64 * cell_ns);
+            let overlap = (b.min(y) - a.max(x)) / cell_ns;
+            if overlap <= 0.0 {
+                continue;
+            }
+            match s.kind {
+                Kind::Running => cell.add_running(s.cpu, overlap),
+                Kind::Ready => cell.other[0] += overlap,
+                Kind::Sleeping => cell.other[1] += overlap,
+                Kind::Waiting => cell.other[2] += overlap,
+            }
+        }
+    }
+
+    let mut out = vec![vec![' '; cells]; tasks.len()];
+    let mut owed = vec![0.0f64; tasks.len()];
+    for i in 0..cells {
+        for (r, row) in table.iter().enumerate() {
+            let ran = row[i].ran();
+            if ran > 0.0 {
+                owed[r] += ran;
+            } else if owed[r] < 0.5 {
+                // 一段运行结束了：不够半格的零头不带到下一段去。
+                owed[r] = owed[r].min(0.0);
+            }
+        }
+        let mut cpus: Vec<Option<u32>> = table
+            .iter()
+            .flat_map(|row| row[i].running.iter().map(|&(c, _)| c))
+            .collect();
+        cpus.sort_unstable();
+        cpus.dedup();
+        let mut drawn = vec![false; tasks.len()];
+        let mut taken: Vec<Option<u32>> = Vec::new();
+        for cpu in cpus {
+            // CPU 号不知道的运行（协程的行）不互相排斥：每行各画各的。
+            // 这一列里这个 CPU 大半时间在忙：总要画给一行（开头那一列，谁都还没攒够半格）。
+            let busy: f64 = table.iter().map(|row| row[i].ran_on(cpu)).sum();
+            let enough = if cpu.is_some() && busy >= 0.5 {
+                0.0
+            } else {
+                0.5
+            };
+            loop {
+                let winner = (0..tasks.len())
+                    .filter(|&r| !drawn[r] && owed[r] >= enough && table[r][i].ran_on(cpu) > 0.0)
+                    .max_by(|&x, &y| {
+                        owed[x]
+                            .total_cmp(&owed[y])
+                            .then(table[x][i].ran_on(cpu).total_cmp(&table[y][i].ran_on(cpu)))
+                            .then(y.cmp(&x))
+                    });
+                let Some(r) = winner else { break };
+                taken.push(cpu);
+                out[r][i] = running_glyph(cpu);
+                owed[r] -= 1.0;
+                drawn[r] = true;
+                if cpu.is_some() {
+                    break;
+                }
+            }
+        }
+        for r in 0..tasks.len() {
+            if drawn[r] {
+                continue;
+            }
+            let cell = &table[r][i];
+            let shared_cpu = cell
+                .running
+                .iter()
+                .any(|&(cpu, _)| cpu.is_some() && taken.contains(&cpu));
+            if let Some(glyph) = cell.other_glyph() {
+                out[r][i] = glyph;
+            } else if shared_cpu {
+                // 它和画出来的那一行在同一个 CPU 上轮流：那一行运行的时候，它在等 CPU。
+                out[r][i] = Kind::Ready.glyph();
+            } else if let (Some((kind, cpu)), 0.0) = (cell.instant, cell.ran()) {
+                out[r][i] = if kind == Kind::Running {
+                    running_glyph(cpu)
+                } else {
+                    kind.glyph()
+                };
+            }
+        }
+    }
+
+    // 每个记下的任务都有一行看得见的格子：只运行了一眨眼、哪一格都没分到的，画在它
+    // 待得最久的那一格。
+    for (r, row) in out.iter_mut().enumerate() {
+        if row.iter().any(|&c| c != ' ') {
+            continue;
+        }
+        let weight = |c: &Cell| c.ran() + c.other.iter().sum::<f64>();
+        let best =
+            (0..cells).max_by(|&x, &y| weight(&table[r][x]).total_cmp(&weight(&table[r][y])));
+        if let Some(i) = best {
+            let cell = &table[r][i];
+            row[i] = match cell.running.iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
+                Some(&(cpu, _)) => running_glyph(cpu),
+                None => cell
+                    .other_glyph()
+                    .or_else(|| {
+                        cell.instant.map(|(kind, cpu)| {
+                            if kind == Kind::Running {
+                                running_glyph(cpu)
+                            } else {
+                                kind.glyph()
+                            }
+                        })
+                    })
+                    .unwrap_or(' '),
+            };
+        }
+    }
     out
 }
 

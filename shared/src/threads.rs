@@ -22,6 +22,7 @@ pub(crate) static SAMPLER: AtomicU32 = AtomicU32::new(0);
 
 /// 本进程现在有几个线程。
 pub fn count() -> io::Result<usize> {
+    crate::chart::note_thread();
     #[cfg(target_os = "linux")]
     {
         let status = std::fs::read_to_string("/proc/self/status")
@@ -54,6 +55,7 @@ fn proc_error(path: &str, what: &str, e: io::Error) -> io::Error {
 
 /// 本进程的每个线程：(线程号, 名字)，按线程号排序。没有名字的线程名字是空的。
 pub fn list() -> io::Result<Vec<(u64, String)>> {
+    crate::chart::note_thread();
     let mut out = os::list()?;
     out.sort();
     Ok(out)

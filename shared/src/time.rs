@@ -11,6 +11,7 @@
 //! 在自己的项目里，把 `secs(n)` 换成 `Duration::from_secs_f64(n)` 就行了。
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// 环境变量的值不合法：一行说明，退出码 2。
@@ -88,10 +89,31 @@ pub fn check_env() -> Result<(), UsageError> {
 /// 如果值不合法（只有没先调用 [`check_env`] 时才会走到这里），打印一行错误并以
 /// 状态码 2 退出：用户的错误不应该变成一段 panic 回溯。
 pub fn scale() -> f64 {
+    crate::chart::note_thread();
     match scale_checked() {
-        Ok(v) => *v,
+        Ok(v) => v.max(f64::from_bits(FLOOR.load(Ordering::Relaxed))),
         Err(e) => exit_usage(e),
     }
+}
+
+/// [`at_least`] 定下的下限（f64 的位）；0 是没有下限。
+static FLOOR: AtomicU64 = AtomicU64::new(0);
+
+/// 这个例子的时间比例不能小于 `min`：`LESSON_TIME_SCALE` 比它还小时，打印一行说明，
+/// 此后（[`scale`]、[`secs`] 和用到它们的一切）按 `min` 运行。返回此后的时间比例。
+///
+/// 为什么要有下限：比例太小，例子里的每一段计算或等待就短过了操作系统调度的时间片
+/// （几毫秒）、短过了时间线采样的间隔（约 1 毫秒），例子要演示的事（轮流、重叠、先后）
+/// 就看不出来，量出的数也说明不了什么。例子在开头调用一次；在自己的项目里删掉这一行就行。
+pub fn at_least(min: f64) -> f64 {
+    let asked = scale();
+    if asked < min {
+        FLOOR.store(min.to_bits(), Ordering::Relaxed);
+        println!(
+            "注：{SCALE_VAR}={asked} 比这个例子的下限 {min} 还小：计算和等待短过调度的时间片，看不出要演示的事、也量不准；这次按 {min} 运行."
+        );
+    }
+    scale()
 }
 
 /// `LESSON_SEED` 的值；没设置时为 `None`（每次运行随机）。

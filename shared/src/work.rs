@@ -6,8 +6,10 @@
 //! 在自己的项目里，把它换成真正要算的东西就行了。
 //!
 //! 量 CPU 的几个小帮手也在这里：[`cpu_time`] 是本线程真正在 CPU 上运行了多久；
-//! [`ticks`] 和 [`others_since`] 看别的程序占着几个 CPU——机器很忙时，例子说出来，
-//! 而不是给出一个错的结论；[`pin_to`] 把线程绑到一个 CPU 上（"单核"的例子要用）。
+//! [`usable_cpus`] 是本进程可以用几个 CPU；[`got_the_cpus`] 判断只算不等的几个线程有没有
+//! 分到它们该有的 CPU——没分到，是别的线程或程序占着，例子说出来，而不是给出一个错的结论；
+//! [`ticks`] 和 [`others_since`] 按时钟滴答看别的程序占着几个 CPU（量上几百毫秒才准）；
+//! [`pin_to`] 把线程绑到一个 CPU 上（"单核"的例子要用）。
 //! 这几件事每个系统的问法不同，都藏在这里的 `cfg` 后面：Linux、macOS、Windows 都能用，
 //! 只有绑核 macOS 做不到（[`CAN_PIN`]）。
 
@@ -16,6 +18,7 @@ use std::time::{Duration, Instant};
 
 /// 一口：`steps` 步真正占 CPU 的计算。
 pub fn mouthful(steps: u64) -> u64 {
+    crate::chart::note_thread();
     let mut x = std::hint::black_box(0x9E37_79B9_7F4A_7C15_u64);
     for _ in 0..steps {
         x ^= x << 13;
@@ -25,19 +28,27 @@ pub fn mouthful(steps: u64) -> u64 {
     std::hint::black_box(x)
 }
 
-/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的，被别的程序打断的那几次不算。
+/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的一次。
+///
+/// 量的是这个线程的 CPU 时间（[`cpu_time`]），不是墙上的时间：机器很忙、量的时候被别的
+/// 程序打断了，一口也还是文档说的那么多计算。Windows 的线程 CPU 时钟太粗（约 16 毫秒一跳，
+/// 见 [`CPU_CLOCK_STEP`]），那里量墙上的时间，五次里被打断的那几次不算。
 pub fn steps_for(doc_secs: f64) -> u64 {
     const PROBE: u64 = 100_000;
+    let fine = CPU_CLOCK_STEP < Duration::from_micros(10);
     let fastest = (0..5)
         .map(|_| {
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), cpu_time().ok().filter(|_| fine));
             mouthful(PROBE);
-            t.elapsed()
+            match c.zip(cpu_time().ok()) {
+                Some((before, after)) => after.saturating_sub(before),
+                None => t.elapsed(),
+            }
         })
+        .filter(|d| !d.is_zero())
         .min()
-        .unwrap_or_default();
-    (crate::time::secs(doc_secs).as_secs_f64() / fastest.as_secs_f64().max(1e-9) * PROBE as f64)
-        as u64
+        .unwrap_or(Duration::from_micros(100));
+    (crate::time::secs(doc_secs).as_secs_f64() / fastest.as_secs_f64() * PROBE as f64) as u64
 }
 
 /// 本线程到现在为止真正在 CPU 上运行了多久（线程的 CPU 时钟，不算等待和排队）。
@@ -45,23 +56,59 @@ pub fn steps_for(doc_secs: f64) -> u64 {
 /// Linux 和 macOS 读线程的 CPU 时钟 (`CLOCK_THREAD_CPUTIME_ID`)，精确到纳秒；Windows 的
 /// `GetThreadTimes` 按系统的时钟滴答累计，约 16 毫秒一跳，短的计算要多做几口才看得出来。
 pub fn cpu_time() -> io::Result<Duration> {
+    crate::chart::note_thread();
     os::cpu_time()
 }
 
-/// 某一刻整台机器的所有 CPU 一共忙了多久、其中本进程用了多久（开机以来的累计，[`ticks`] 的结果）。
+/// 线程的 CPU 时钟（[`cpu_time`]）一跳有多长：Linux 和 macOS 精确到纳秒（这里按 1 微秒算）；
+/// Windows 按系统的时钟中断累计，默认约 15.6 毫秒一跳。比较 CPU 时间时，误差按它算。
+pub const CPU_CLOCK_STEP: Duration = if cfg!(windows) {
+    Duration::from_micros(15_625)
+} else {
+    Duration::from_micros(1)
+};
+
+/// 本进程可以用的 CPU 有几个：`taskset -c 0`（Linux）或 `start /affinity 1`（Windows）
+/// 之后就是 1，不管机器上一共有几个。
+///
+/// Linux 和 macOS 上就是 [`std::thread::available_parallelism`]（Linux 上它看本进程的
+/// 亲和性 (affinity) 和 cgroup 的配额）；Windows 上标准库数的是整台机器的 CPU，不看
+/// 亲和性（见它的文档），所以这里数本进程的亲和性掩码 (`GetProcessAffinityMask`)。
+pub fn usable_cpus() -> io::Result<usize> {
+    os::usable_cpus()
+}
+
+/// 本可以同时用上 `could` 个 CPU 的 `threads` 个只算不等的线程，一共在 CPU 上算了 `cpu`，
+/// 用了 `wall`：它们是不是真的分到了这些 CPU。
+///
+/// 只算不等的线程不是在运行，就是在排队等 CPU；平均同时在运行的个数 (`cpu / wall`) 比
+/// `could` 少了两成以上（算上 CPU 时钟一跳的误差），少掉的那些时间这些 CPU 在运行别的
+/// 线程或程序：这次量到的时间说明不了例子要说的事。
+pub fn got_the_cpus(cpu: Duration, threads: usize, wall: Duration, could: usize) -> bool {
+    let wall = wall.as_secs_f64().max(1e-9);
+    let slack = threads as f64 * CPU_CLOCK_STEP.as_secs_f64() / wall;
+    cpu.as_secs_f64() / wall + slack >= FAIR * could as f64
+}
+
+/// [`got_the_cpus`] 的界限：平均分到应得的 CPU 的八成以上。
+pub const FAIR: f64 = 0.8;
+
+/// 某一刻本进程能用的 CPU 一共忙了多久、其中本进程用了多久（开机以来的累计，[`ticks`] 的结果）。
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ticks {
-    /// 所有 CPU 不空闲的时间之和。
+    /// 这些 CPU 不空闲的时间之和。
     pub machine: Duration,
     /// 其中本进程的线程在 CPU 上的时间。
     pub mine: Duration,
 }
 
-/// 到现在为止整台机器所有 CPU 忙了多少、其中本进程用了多少。
+/// 到现在为止本进程能用的 CPU 一共忙了多少、其中本进程用了多少。
 ///
-/// Linux 读 `/proc/stat` 和 `/proc/self/stat`，macOS 问 Mach 内核 (`host_statistics`) 和
-/// `getrusage`，Windows 问 `GetSystemTimes` 和 `GetProcessTimes`；三者都按时钟滴答
-/// (clock tick) 累计，10 到 16 毫秒一跳。
+/// Linux 读 `/proc/stat` 里亲和性掩码（调用它的线程的；主线程的就是整个进程的）中的那几个 CPU
+/// 和 `/proc/self/stat`；macOS（本来
+/// 就不能限制进程用哪些 CPU）问 Mach 内核 (`host_statistics`) 和 `getrusage`；Windows 问
+/// `GetSystemTimes` 和 `GetProcessTimes`，数的是整台机器（`start /affinity` 之后也是）。
+/// 三者都按时钟滴答 (clock tick) 累计，10 到 16 毫秒一跳：只有量上几百毫秒才准。
 pub fn ticks() -> io::Result<Ticks> {
     os::ticks()
 }
@@ -88,6 +135,7 @@ pub fn pinnable_cpu() -> io::Result<Option<usize>> {
 /// 把当前线程绑定到 CPU `cpu` 上：此后操作系统只在这个 CPU 上运行它。
 /// 不能绑核的系统（macOS）返回 `ErrorKind::Unsupported`。
 pub fn pin_to(cpu: usize) -> io::Result<()> {
+    crate::chart::note_thread();
     os::pin_to(cpu)
 }
 
@@ -114,6 +162,25 @@ mod os {
         timespec_now(libc::CLOCK_THREAD_CPUTIME_ID)
     }
 
+    pub fn usable_cpus() -> io::Result<usize> {
+        Ok(std::thread::available_parallelism()?.get())
+    }
+
+    /// 本进程的亲和性掩码里的 CPU（`taskset` 设的那些）。
+    fn allowed() -> io::Result<Vec<usize>> {
+        // SAFETY: cpu_set_t 全零是合法的空集合；pid 0 是本线程，内核只往 `set` 里写它的大小那么多；
+        // CPU_ISSET 只读这块内存，下标不超过 CPU_SETSIZE。
+        unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            if libc::sched_getaffinity(0, size_of::<libc::cpu_set_t>(), &mut set) != 0 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok((0..libc::CPU_SETSIZE as usize)
+                .filter(|&cpu| libc::CPU_ISSET(cpu, &set))
+                .collect())
+        }
+    }
+
     pub fn ticks() -> io::Result<Ticks> {
         // SAFETY: sysconf 只读一个系统常数。
         let hz = match unsafe { libc::sysconf(libc::_SC_CLK_TCK) } {
@@ -121,15 +188,26 @@ mod os {
             _ => 100,
         };
         let tick = |n: u64| Duration::from_nanos(n.saturating_mul(1_000_000_000 / hz));
-        // 第一行：cpu user nice system idle iowait irq softirq steal；去掉空闲 (idle, iowait)。
-        let all = std::fs::read_to_string("/proc/stat")?;
-        let all: Vec<u64> = all
-            .split_whitespace()
-            .skip(1)
-            .take(8)
-            .map(|n| n.parse().unwrap_or(0))
-            .collect();
-        let busy = all.iter().sum::<u64>() - all.get(3..5).map_or(0, |idle| idle.iter().sum());
+        // 每个 CPU 一行：cpuN user nice system idle iowait irq softirq steal；只数本进程能用的
+        // CPU（别的 CPU 再忙也不碍它的事），去掉空闲 (idle, iowait)。
+        let allowed = allowed()?;
+        let stat = std::fs::read_to_string("/proc/stat")?;
+        let mut busy = 0;
+        for line in stat.lines() {
+            let mut fields = line.split_whitespace();
+            let Some(cpu) = fields
+                .next()
+                .and_then(|name| name.strip_prefix("cpu"))
+                .and_then(|n| n.parse::<usize>().ok())
+            else {
+                continue;
+            };
+            if !allowed.contains(&cpu) {
+                continue;
+            }
+            let times: Vec<u64> = fields.take(8).map(|n| n.parse().unwrap_or(0)).collect();
+            busy += times.iter().sum::<u64>() - times.get(3..5).map_or(0, |idle| idle.iter().sum());
+        }
         // 本进程的 utime + stime：名字后面的第 12、13 列。
         let mine = std::fs::read_to_string("/proc/self/stat")?;
         let after_name = mine.rsplit(')').next().unwrap_or_default();
@@ -224,6 +302,10 @@ mod os {
         })
     }
 
+    pub fn usable_cpus() -> io::Result<usize> {
+        Ok(std::thread::available_parallelism()?.get())
+    }
+
     pub fn current_cpu() -> io::Result<Option<usize>> {
         Ok(None)
     }
@@ -243,8 +325,8 @@ mod os {
     use std::time::Duration;
     use windows_sys::Win32::Foundation::FILETIME;
     use windows_sys::Win32::System::Threading::{
-        GetCurrentProcess, GetCurrentProcessorNumber, GetCurrentThread, GetProcessTimes,
-        GetSystemTimes, GetThreadTimes, SetThreadAffinityMask,
+        GetCurrentProcess, GetCurrentProcessorNumber, GetCurrentThread, GetProcessAffinityMask,
+        GetProcessTimes, GetSystemTimes, GetThreadTimes, SetThreadAffinityMask,
     };
 
     const ZERO: FILETIME = FILETIME {
@@ -302,6 +384,16 @@ mod os {
         })
     }
 
+    pub fn usable_cpus() -> io::Result<usize> {
+        let (mut process, mut system) = (0usize, 0usize);
+        // SAFETY: 当前进程的伪句柄，两个可写的掩码。
+        check(unsafe { GetProcessAffinityMask(GetCurrentProcess(), &mut process, &mut system) })?;
+        match process.count_ones() {
+            0 => Ok(std::thread::available_parallelism()?.get()),
+            n => Ok(n as usize),
+        }
+    }
+
     pub fn current_cpu() -> io::Result<Option<usize>> {
         // SAFETY: 没有参数，只返回当前 CPU 在它的处理器组里的编号。
         Ok(Some(unsafe { GetCurrentProcessorNumber() } as usize))
@@ -338,6 +430,10 @@ mod os {
 
     pub fn ticks() -> io::Result<Ticks> {
         Err(unsupported())
+    }
+
+    pub fn usable_cpus() -> io::Result<usize> {
+        Ok(std::thread::available_parallelism()?.get())
     }
 
     pub fn current_cpu() -> io::Result<Option<usize>> {

@@ -16,23 +16,34 @@ fn downloads() -> Vec<Span> {
     ]
 }
 
+/// 1 秒的运行在 0.17 秒一格的图上是 5.8 格：画成 6 格运行。
 const GOLDEN: &str = "\
 时间线 (timeline)，横轴是文档里的秒：
 main                   │···································│
 Python从入门到住院.pdf │▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒     │
 MySQL从删库到跑路.avi  │▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒                 │
 Linux从精通到放弃.mp4  │▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒│
-喝酒                   │     1111111                       │
+喝酒                   │      111111                       │
                        └┬───────────┬──────────┬───────────┘
                         0           2          4           6
 图例 (legend)：█ 运行 running  ▒ 睡眠 sleeping  · 等待 waiting  - 等 CPU ready
                0-9 在该号 CPU 上运行 (running on CPU n)
+               一行里运行的格数按它用掉的 CPU 时间折算，同一列里一个 CPU 只画给一行
 ";
+
+/// 有内核视角的系统上，图例多一行说采样看不到什么。
+fn golden() -> String {
+    let mut text = GOLDEN.to_owned();
+    if shared::chart::KERNEL_VIEW {
+        text.push_str(shared::chart::LEGEND_SAMPLING);
+    }
+    text
+}
 
 #[test]
 fn known_spans_render_to_the_golden_text() {
     let got = render_with(&downloads(), 1.0, 60);
-    assert_eq!(got, GOLDEN, "\n{got}");
+    assert_eq!(got, golden(), "\n{got}");
 }
 
 #[test]
@@ -114,9 +125,10 @@ fn the_sampler_sees_a_sleeping_and_a_spinning_thread() {
             .map(|s| s.end_ns - s.start_ns)
             .sum()
     };
-    // 机器再忙，睡着的线程也不会被算成运行；转圈的线程至少有一段在运行或等 CPU。
+    // 机器再忙，睡着的线程也不会被算成运行（它出生后、睡下前运行的那一点点除外）；
+    // 转圈的线程至少有一段在运行或等 CPU。
     assert!(time("sleeper", Kind::Sleeping) > 50_000_000, "{spans:?}");
-    assert_eq!(time("sleeper", Kind::Running), 0, "{spans:?}");
+    assert!(time("sleeper", Kind::Running) < 5_000_000, "{spans:?}");
     assert!(
         time("spinner", Kind::Running) + time("spinner", Kind::Ready) > 100_000_000,
         "{spans:?}"
@@ -152,4 +164,84 @@ fn the_last_tick_keeps_its_label_at_the_right_edge() {
     let labels = got.lines().nth(3).expect("label line");
     assert!(labels.trim_end().ends_with("2.0"), "\n{got}");
     assert!(display_width(labels) <= 60, "\n{got}");
+}
+
+/// 三个线程在 CPU 0 上轮流，每次运行 1 毫秒、再等 2 毫秒（和采样器记下的一样，相连的
+/// 同一状态是一段）；一格 10 毫秒，每格里每个线程都只运行了三分之一。
+fn three_on_one_cpu(ms: u64) -> Vec<Span> {
+    const MS: u64 = 1_000_000;
+    let mut spans = Vec::new();
+    for (k, name) in ["甲", "乙", "丙"].into_iter().enumerate() {
+        let k = k as u64;
+        if k > 0 {
+            spans.push(Span::new(name, Kind::Ready, 0, k * MS));
+        }
+        let mut t = k;
+        while t < ms {
+            spans.push(Span::new(name, Kind::Running, t * MS, (t + 1) * MS).on_cpu(0));
+            let next = (t + 3).min(ms);
+            spans.push(Span::new(name, Kind::Ready, (t + 1) * MS, next * MS));
+            t += 3;
+        }
+    }
+    spans
+}
+
+#[test]
+fn threads_taking_turns_on_one_cpu_share_its_cells() {
+    // 900 毫秒、90 格：每行约 30 格运行，一列里 CPU 0 只画给一行，其余是等 CPU。
+    let got = render_with(&three_on_one_cpu(900), 1.0, 96);
+    let rows: Vec<Vec<char>> = got
+        .lines()
+        .filter_map(|l| l.split_once('│'))
+        .filter_map(|(_, rest)| rest.strip_suffix('│'))
+        .map(|cells| cells.chars().collect())
+        .collect();
+    assert_eq!(rows.len(), 3, "{got}");
+    let width = rows[0].len();
+    for row in &rows {
+        let running = row.iter().filter(|&&c| c == '0').count();
+        assert!(
+            running.abs_diff(width / 3) <= 2,
+            "{running} of {width}\n{got}"
+        );
+        assert!(row.iter().all(|&c| c == '0' || c == '-'), "{got}");
+    }
+    for i in 0..width {
+        let runners = rows.iter().filter(|r| r[i] == '0').count();
+        assert_eq!(runners, 1, "column {i}\n{got}");
+    }
+}
+
+#[test]
+fn a_thread_seen_for_an_instant_still_has_its_row() {
+    let mut spans = downloads();
+    spans.push(Span::new("一眨眼", Kind::Running, 3 * S, 3 * S).on_cpu(0));
+    spans.push(Span::new("一瞬", Kind::Running, 4 * S, 4 * S + 1000).on_cpu(1));
+    let got = render_with(&spans, 1.0, 60);
+    for name in ["一眨眼", "一瞬"] {
+        let row = got
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name}\n{got}"));
+        assert_eq!(row.matches(['0', '1']).count(), 1, "{got}");
+    }
+}
+
+/// 采样约 1 毫秒一次，看不到更短命的线程；调用过 `shared` 帮手的线程照样有一行，名字也对。
+#[cfg(target_os = "linux")]
+#[test]
+fn a_thread_that_calls_a_helper_has_its_row_however_short() {
+    for _ in 0..20 {
+        let sampler = Sampler::start().expect("start the sampler");
+        std::thread::Builder::new()
+            .name("一眨眼".into())
+            .spawn(|| shared::threads::count().map(|_| ()))
+            .expect("spawn")
+            .join()
+            .expect("no panic")
+            .expect("count");
+        let spans = sampler.finish();
+        assert!(spans.iter().any(|s| s.task == "一眨眼"), "{spans:?}");
+    }
 }

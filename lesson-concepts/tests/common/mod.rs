@@ -2,7 +2,8 @@
 
 #![allow(dead_code)]
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use shared_testing::Output;
@@ -16,11 +17,63 @@ static CPU: Mutex<()> = Mutex::new(());
 /// 以时间比例 `scale` 运行一个例子，断言成功。
 pub fn run(args: &[&str], scale: &str) -> Output {
     let _one_at_a_time = CPU.lock().unwrap_or_else(|e| e.into_inner());
+    run_now(args, scale)
+}
+
+fn run_now(args: &[&str], scale: &str) -> Output {
     let mut cmd = shared_testing::lesson(EXE, args);
     cmd.env("LESSON_TIME_SCALE", scale);
-    let out = shared_testing::run(cmd, Duration::from_secs(60)).success();
+    let out = shared_testing::run(cmd, Duration::from_secs(120)).success();
     assert!(!out.stderr.contains("panicked"), "{out}");
     out
+}
+
+/// 和 [`run`] 一样，只是旁边有别的程序在抢 CPU：本进程能用的每个 CPU 上都绑着两个一直
+/// 转圈的线程（在测试进程里，和例子的进程公平地分 CPU），例子运行完才停下。
+pub fn run_beside_spinners(args: &[&str], scale: &str) -> Output {
+    let _one_at_a_time = CPU.lock().unwrap_or_else(|e| e.into_inner());
+    let stop = Arc::new(AtomicBool::new(false));
+    let spinners: Vec<_> = usable_cpu_ids()
+        .into_iter()
+        .flat_map(|cpu| [cpu, cpu])
+        .map(|cpu| {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                // 不能绑核的系统 (macOS) 上就不绑：转圈的线程照样占着 CPU。
+                let _ = shared::work::pin_to(cpu);
+                while !stop.load(Ordering::Relaxed) {
+                    std::hint::spin_loop();
+                }
+            })
+        })
+        .collect();
+    let out = std::panic::catch_unwind(|| run_now(args, scale));
+    stop.store(true, Ordering::Relaxed);
+    for spinner in spinners {
+        spinner.join().expect("spinner");
+    }
+    out.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// 本进程能用的 CPU 的编号：Linux 读 `/proc/self/status` 的 `Cpus_allowed_list`
+/// （`taskset -c 0` 之后只有 0），别的系统当作 0..核数。
+fn usable_cpu_ids() -> Vec<usize> {
+    let listed = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let list = status
+                .lines()
+                .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))?
+                .trim()
+                .to_owned();
+            let mut ids = Vec::new();
+            for part in list.split(',') {
+                let (a, b) = part.split_once('-').unwrap_or((part, part));
+                ids.extend(a.parse::<usize>().ok()?..=b.parse::<usize>().ok()?);
+            }
+            Some(ids)
+        });
+    listed.unwrap_or_else(|| (0..cores()).collect())
 }
 
 /// 一张时间线：每行是 (行名, 每一格的字符)。
@@ -95,6 +148,27 @@ impl Chart {
             .collect()
     }
 
+    /// 这一行里运行（CPU 号或 █）的格子占几成。
+    pub fn running_share(&self, name: &str) -> f64 {
+        let row = self.row(name);
+        let running = row
+            .iter()
+            .filter(|c| c.is_ascii_digit() || **c == '█')
+            .count();
+        running as f64 / row.len() as f64
+    }
+
+    /// 图和数一致：这一行运行的格子占的比例和 `share`（CPU 时间 ÷ 总耗时）相差不到
+    /// 0.1。图的横轴比总耗时多一点（采样器在计时之前开始、打印完才停），一格的取舍也有误差。
+    #[track_caller]
+    pub fn agrees(&self, name: &str, share: f64, out: &Output) {
+        let drawn = self.running_share(name);
+        assert!(
+            (drawn - share).abs() <= 0.1,
+            "{name}: {drawn:.2} of the cells run, the numbers say {share:.2}\n{out}"
+        );
+    }
+
     /// 这一行是字符 `c` 的格子。
     pub fn cells(&self, name: &str, c: char) -> Vec<usize> {
         let row = self.row(name);
@@ -121,7 +195,40 @@ pub fn num_after(text: &str, prefix: &str, nth: usize) -> f64 {
         .unwrap_or_else(|_| panic!("no number after {prefix:?} in\n{text}"))
 }
 
-/// 本机可用的核数（和例子里一样问标准库）。
+/// 本进程可用的 CPU 数（和例子里一样问 `shared::work::usable_cpus`）。
 pub fn cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get())
+    shared::work::usable_cpus().unwrap_or(1)
+}
+
+/// `threads` 个只算不等的线程用了 `wall` 秒、本可以同时用上 `could` 个 CPU 时，平均同时在
+/// 运行的个数低于这个数，例子就该说机器忙（和 `shared::work::got_the_cpus` 同一个界限）。
+pub fn fair_bound(threads: usize, wall: f64, could: usize) -> f64 {
+    let slack = threads as f64 * shared::work::CPU_CLOCK_STEP.as_secs_f64() / wall.max(1e-9);
+    shared::work::FAIR * could as f64 - slack
+}
+
+/// 例子说机器忙（输出里有 `note`），当且仅当量到的平均同时在运行的个数 `cpu / wall` 低于
+/// [`fair_bound`]。打印的数只有三位小数，界限两边各留应有个数的 5%：那里说不说都行。
+#[track_caller]
+pub fn busy_note_agrees(
+    out: &Output,
+    note: &str,
+    cpu: f64,
+    threads: usize,
+    wall: f64,
+    could: usize,
+) {
+    let (share, bound) = (cpu / wall, fair_bound(threads, wall, could));
+    let margin = 0.05 * could as f64;
+    if out.stdout.contains(note) {
+        assert!(
+            share < bound + margin,
+            "says busy at {share:.2} at once of {could}\n{out}"
+        );
+    } else {
+        assert!(
+            share > bound - margin,
+            "only {share:.2} at once of {could}, and no busy note\n{out}"
+        );
+    }
 }
