@@ -869,6 +869,14 @@ fn running_glyph(cpu: Option<u32>) -> char {
     cpu.map_or(Kind::Running.glyph(), cpu_glyph)
 }
 
+/// 一个状态的字符；运行时知道 CPU 号就画 CPU 号。
+fn glyph_of(kind: Kind, cpu: Option<u32>) -> char {
+    match kind {
+        Kind::Running => running_glyph(cpu),
+        other => other.glyph(),
+    }
+}
+
 /// 每一行每一格画什么。
 ///
 /// 运行的格子按 CPU 时间分：一行攒下的运行时间（它真正运行的，减去已经画成运行的格数）
@@ -931,8 +939,9 @@ fn grid(
         cpus.dedup();
         let mut drawn = vec![false; tasks.len()];
         let mut taken: Vec<Option<u32>> = Vec::new();
+        // 每个 CPU 画给攒得最多的那一行。CPU 号不知道的运行（协程的行）不互相排斥：
+        // 每行各画各的。
         for cpu in cpus {
-            // CPU 号不知道的运行（协程的行）不互相排斥：每行各画各的。
             // 这一列里这个 CPU 大半时间在忙：总要画给一行（开头那一列，谁都还没攒够半格）。
             let busy: f64 = table.iter().map(|row| row[i].ran_on(cpu)).sum();
             let enough = if cpu.is_some() && busy >= 0.5 {
@@ -974,11 +983,7 @@ fn grid(
                 // 它和画出来的那一行在同一个 CPU 上轮流：那一行运行的时候，它在等 CPU。
                 out[r][i] = Kind::Ready.glyph();
             } else if let (Some((kind, cpu)), 0.0) = (cell.instant, cell.ran()) {
-                out[r][i] = if kind == Kind::Running {
-                    running_glyph(cpu)
-                } else {
-                    kind.glyph()
-                };
+                out[r][i] = glyph_of(kind, cpu);
             }
         }
     }
@@ -998,15 +1003,7 @@ fn grid(
                 Some(&(cpu, _)) => running_glyph(cpu),
                 None => cell
                     .other_glyph()
-                    .or_else(|| {
-                        cell.instant.map(|(kind, cpu)| {
-                            if kind == Kind::Running {
-                                running_glyph(cpu)
-                            } else {
-                                kind.glyph()
-                            }
-                        })
-                    })
+                    .or_else(|| cell.instant.map(|(kind, cpu)| glyph_of(kind, cpu)))
                     .unwrap_or(' '),
             };
         }

@@ -140,6 +140,24 @@ impl Chart {
         cpus
     }
 
+    /// 绑在一个 CPU 上的几行里出现的 CPU 号，每行第一次运行的那一格不算：线程是出生以后
+    /// 自己绑核的，绑之前那一眨眼在哪个 CPU 上都有可能（机器很忙时会被画成一格）。
+    pub fn pinned_cpus(&self, names: &[&str]) -> Vec<char> {
+        let mut cpus: Vec<char> = names
+            .iter()
+            .flat_map(|name| {
+                self.row(name)
+                    .iter()
+                    .copied()
+                    .filter(char::is_ascii_digit)
+                    .skip(1)
+            })
+            .collect();
+        cpus.sort_unstable();
+        cpus.dedup();
+        cpus
+    }
+
     /// 这一行在运行或等 CPU（可以运行）的格子。
     pub fn active(&self, name: &str) -> Vec<usize> {
         let row = self.row(name);
@@ -148,21 +166,24 @@ impl Chart {
             .collect()
     }
 
-    /// 这一行里运行（CPU 号或 █）的格子占几成。
-    pub fn running_share(&self, name: &str) -> f64 {
-        let row = self.row(name);
-        let running = row
+    /// 图和数一致：行 `name` 里运行（CPU 号或 █）的格子，占 `group` 这几行从第一格到最后
+    /// 一格（它们的线程从开始到做完，也就是总耗时量的那一段）的比例，和 `share`（CPU 时间
+    /// ÷ 总耗时）相差不到 0.1。图的横轴比这一段长：采样器在开线程之前就开始了，机器很忙时
+    /// 主线程要排一会儿队才开得出线程；一格的取舍也有误差。
+    #[track_caller]
+    pub fn agrees(&self, name: &str, group: &[&str], share: f64, out: &Output) {
+        let present = |t: &&str| {
+            let row = self.row(t);
+            (0..row.len()).filter(move |&i| row[i] != ' ')
+        };
+        let first = group.iter().flat_map(present).min().expect("cells");
+        let last = group.iter().flat_map(present).max().expect("cells");
+        let running = self
+            .row(name)
             .iter()
             .filter(|c| c.is_ascii_digit() || **c == '█')
             .count();
-        running as f64 / row.len() as f64
-    }
-
-    /// 图和数一致：这一行运行的格子占的比例和 `share`（CPU 时间 ÷ 总耗时）相差不到
-    /// 0.1。图的横轴比总耗时多一点（采样器在计时之前开始、打印完才停），一格的取舍也有误差。
-    #[track_caller]
-    pub fn agrees(&self, name: &str, share: f64, out: &Output) {
-        let drawn = self.running_share(name);
+        let drawn = running as f64 / (last + 1 - first) as f64;
         assert!(
             (drawn - share).abs() <= 0.1,
             "{name}: {drawn:.2} of the cells run, the numbers say {share:.2}\n{out}"
