@@ -943,20 +943,27 @@ fn grid(
         // 每行各画各的。
         for cpu in cpus {
             // 这一列里这个 CPU 大半时间在忙：总要画给一行（开头那一列，谁都还没攒够半格）。
+            // 没有哪一行攒够半格时，只能画给这一列里在它上面运行得最久的那一行，而且它没有
+            // 多画过：只运行了一眨眼的行（比如醒来收尾的主线程）不会因为欠账少而抢到这一格。
             let busy: f64 = table.iter().map(|row| row[i].ran_on(cpu)).sum();
-            let enough = if cpu.is_some() && busy >= 0.5 {
-                0.0
-            } else {
-                0.5
-            };
             loop {
-                let winner = (0..tasks.len())
-                    .filter(|&r| !drawn[r] && owed[r] >= enough && table[r][i].ran_on(cpu) > 0.0)
+                let ran_here = |r: usize| table[r][i].ran_on(cpu);
+                let candidates = || (0..tasks.len()).filter(|&r| !drawn[r] && ran_here(r) > 0.0);
+                let winner = candidates()
+                    .filter(|&r| owed[r] >= 0.5)
                     .max_by(|&x, &y| {
                         owed[x]
                             .total_cmp(&owed[y])
-                            .then(table[x][i].ran_on(cpu).total_cmp(&table[y][i].ran_on(cpu)))
+                            .then(ran_here(x).total_cmp(&ran_here(y)))
                             .then(y.cmp(&x))
+                    })
+                    .or_else(|| {
+                        if cpu.is_none() || busy < 0.5 {
+                            return None;
+                        }
+                        let most = candidates()
+                            .max_by(|&x, &y| ran_here(x).total_cmp(&ran_here(y)).then(y.cmp(&x)))?;
+                        (owed[most] >= 0.0).then_some(most)
                     });
                 let Some(r) = winner else { break };
                 taken.push(cpu);

@@ -213,6 +213,43 @@ fn threads_taking_turns_on_one_cpu_share_its_cells() {
     }
 }
 
+/// 一个线程在 CPU 0 上每毫秒运行 0.6 毫秒；主线程每 50 毫秒醒来运行 0.1 毫秒，也在 CPU 0 上。
+/// 每一列的 CPU 0 都是那个线程的（画出的格数按它的 CPU 时间折算）：主线程那一眨眼不够画一格。
+/// 以前那个线程多画过、欠账为负的那一列，主线程欠账少反而抢到了这一格：同一个例子的图上
+/// 主线程时有时无地多出一格运行。
+#[test]
+fn a_blink_does_not_take_a_busy_column_from_the_thread_that_ran_there() {
+    const US: u64 = 1_000;
+    let mut spans = Vec::new();
+    for k in 0..20 {
+        let t = k * 50_000 * US;
+        spans.push(Span::new("main", Kind::Waiting, t, t + 49_900 * US));
+        spans.push(Span::new("main", Kind::Running, t + 49_900 * US, t + 50_000 * US).on_cpu(0));
+    }
+    for k in 0..1000 {
+        let t = k * 1_000 * US;
+        spans.push(Span::new("干活", Kind::Running, t, t + 600 * US).on_cpu(0));
+        spans.push(Span::new("干活", Kind::Ready, t + 600 * US, t + 1_000 * US));
+    }
+    let got = render_with(&spans, 1.0, 96);
+    let row = |name: &str| -> Vec<char> {
+        let line = got
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name}\n{got}"));
+        let cells = line.split_once('│').expect("cells").1;
+        cells.trim_end_matches('│').chars().collect()
+    };
+    let (main, worker) = (row("main"), row("干活"));
+    assert!(!main.contains(&'0'), "main ran 0.2% of the time\n{got}");
+    let running = worker.iter().filter(|&&c| c == '0').count();
+    assert!(
+        running.abs_diff(worker.len() * 6 / 10) <= 2,
+        "{running} of {}\n{got}",
+        worker.len()
+    );
+}
+
 #[test]
 fn a_thread_seen_for_an_instant_still_has_its_row() {
     let mut spans = downloads();
