@@ -81,16 +81,26 @@ pub fn usable_cpus() -> io::Result<usize> {
 /// 本可以同时用上 `could` 个 CPU 的 `threads` 个只算不等的线程，一共在 CPU 上算了 `cpu`，
 /// 用了 `wall`：它们是不是真的分到了这些 CPU。
 ///
-/// 只算不等的线程不是在运行，就是在排队等 CPU；平均同时在运行的个数 (`cpu / wall`) 比
-/// `could` 少了两成以上（算上 CPU 时钟一跳的误差），少掉的那些时间这些 CPU 在运行别的
+/// 只算不等的线程不是在运行，就是在排队等 CPU。平均同时在运行的个数 (`cpu / wall`) 低于
+/// [`fair_share`] 的八成（算上 CPU 时钟一跳的误差），少掉的那些时间这些 CPU 在运行别的
 /// 线程或程序：这次量到的时间说明不了例子要说的事。
 pub fn got_the_cpus(cpu: Duration, threads: usize, wall: Duration, could: usize) -> bool {
     let wall = wall.as_secs_f64().max(1e-9);
     let slack = threads as f64 * CPU_CLOCK_STEP.as_secs_f64() / wall;
-    cpu.as_secs_f64() / wall + slack >= FAIR * could as f64
+    cpu.as_secs_f64() / wall + slack >= FAIR * fair_share(threads, could)
 }
 
-/// [`got_the_cpus`] 的界限：平均分到应得的 CPU 的八成以上。
+/// 没有别人占 CPU 时，`threads` 个同样长的只算不等的线程在 `could` 个 CPU 上平均至少有几个
+/// 同时在运行：调度器不一定把线程从一个 CPU 挪到另一个，最坏时每个 CPU 各自做完分到它上面
+/// 的那几个，总耗时是 ⌈threads ÷ could⌉ 个线程的时间。三个线程两个 CPU：一个 CPU 上的那个
+/// 先做完，这个 CPU 就闲着，另一个上的两个轮流做完，平均 1.5 个，不是 2 个（在 2 核虚拟机上
+/// 量到过 1.50）。线程数是 CPU 数的整数倍时就是 `could`。
+pub fn fair_share(threads: usize, could: usize) -> f64 {
+    let (threads, could) = (threads.max(1), could.max(1));
+    threads as f64 / threads.div_ceil(could) as f64
+}
+
+/// [`got_the_cpus`] 的界限：平均同时在运行的个数至少是 [`fair_share`] 的八成。
 pub const FAIR: f64 = 0.8;
 
 /// 某一刻本进程能用的 CPU 一共忙了多久、其中本进程用了多久（开机以来的累计，[`ticks`] 的结果）。

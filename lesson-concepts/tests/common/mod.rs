@@ -225,7 +225,7 @@ pub fn cores() -> usize {
 /// 运行的个数低于这个数，例子就该说机器忙（和 `shared::work::got_the_cpus` 同一个界限）。
 pub fn fair_bound(threads: usize, wall: f64, could: usize) -> f64 {
     let slack = threads as f64 * shared::work::CPU_CLOCK_STEP.as_secs_f64() / wall.max(1e-9);
-    shared::work::FAIR * could as f64 - slack
+    shared::work::FAIR * shared::work::fair_share(threads, could) - slack
 }
 
 /// 例子说机器忙（输出里有 `note`），当且仅当量到的平均同时在运行的个数 `cpu / wall` 低于
