@@ -682,14 +682,15 @@ pub struct FullCase {
 
 #[cfg(target_os = "linux")]
 impl FullCase {
-    /// 标准输出写不出去：一行说出是标准输出 (stdout)，退出码 1。
+    /// 标准输出写不出去：一行说出是标准输出 (stdout) 写不出去（子进程写不出去时也是这一句，
+    /// 不说成 panic），退出码 1。
     pub fn stdout(args: &[&str]) -> Self {
         FullCase {
             args: args.iter().map(|a| a.to_string()).collect(),
             envs: Vec::new(),
             full: Full::Stdout,
             code: 1,
-            says: "stdout",
+            says: "写标准输出失败 (cannot write to stdout)：",
         }
     }
 
@@ -724,6 +725,7 @@ impl FullCase {
                     lines.len() == 1
                         && lines[0].starts_with("错误 (error)：")
                         && lines[0].contains(self.says)
+                        && !lines[0].contains("panic")
                 }
                 Full::Stderr | Full::Both => true,
             };

@@ -81,9 +81,9 @@ where
                         .lock()
                         .ok()
                         .and_then(|mut p| p.take())
-                        .unwrap_or_else(|| "（没有消息）".into());
+                        .unwrap_or_else(|| "panic：（没有消息）".into());
                     let pid = std::process::id();
-                    (Err(Error(format!("子进程 {pid} panic：{why}"))), false)
+                    (Err(Error(format!("子进程 {pid} {why}"))), false)
                 }
             }
         }
@@ -102,11 +102,15 @@ pub(super) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     let result = catch_unwind(AssertUnwindSafe(f));
     IN_JOB.set(false);
     result.map_err(|_| {
-        LAST_PANIC
+        let why = LAST_PANIC
             .lock()
             .ok()
             .and_then(|mut p| p.take())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        match why.strip_prefix("panic：") {
+            Some(message) => message.to_owned(),
+            None => why,
+        }
     })
 }
 
@@ -115,7 +119,8 @@ thread_local! {
     static IN_JOB: Cell<bool> = const { Cell::new(false) };
 }
 
-/// 最近一次函数 panic 的消息和位置，`entry` 取走。
+/// 最近一次函数 panic 的说明，`entry` 取走：`panic：消息（文件:行:列）`，或者写不出输出时
+/// 的那一行。
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
 
 /// 函数的 panic 不打印（父进程会报告它，带上消息和文件:行号）；子进程里别的线程的
@@ -132,9 +137,17 @@ fn install_panic_hook() {
             .location()
             .map(|l| format!("（{}:{}:{}）", l.file(), l.line(), l.column()))
             .unwrap_or_default();
+        // `println!` 写不出去时的 panic（标准输出满了、关了）：说是哪一路输出、什么错误，
+        // 不带标准库里的位置——和主进程自己写不出去时说的一样。
+        let printing = [("stdout", "标准输出"), ("stderr", "标准错误")]
+            .into_iter()
+            .find_map(|(stream, name)| {
+                let error = message.strip_prefix(&format!("failed printing to {stream}: "))?;
+                Some(format!("写{name}失败 (cannot write to {stream})：{error}"))
+            });
         if IN_JOB.get() {
             if let Ok(mut last) = LAST_PANIC.lock() {
-                *last = Some(format!("{message}{at}"));
+                *last = Some(printing.unwrap_or_else(|| format!("panic：{message}{at}")));
             }
         } else {
             eprintln!("子进程 {} 的线程 panic：{message}{at}", std::process::id());
