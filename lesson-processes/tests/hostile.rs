@@ -243,6 +243,12 @@ fn a_full_stdout_or_stderr_ends_in_one_line_and_exit_1() {
     table.push(FullCase::silent(&["spawn"], Full::Stderr, 1).env(NO_THREADS.0, NO_THREADS.1));
     table.push(FullCase::silent(&["spawn"], Full::Stderr, 0));
     table.push(FullCase::silent(&["pool"], Full::Both, 1));
+    // 手动启动子进程的角色、标准错误又写不出去：说不出那一行，退出码照样是 2（不是 abort）。
+    table.push(FullCase::silent(
+        &["__shared_process_child"],
+        Full::Stderr,
+        2,
+    ));
     let mut failures = Vec::new();
     for case in &table {
         let tmp = fresh_tmp();
@@ -329,4 +335,54 @@ fn descriptors_exhausted_mid_run_gets_one_line() {
     assert!(run.left.is_empty(), "left {:?}", run.left);
     let stray = common::stray(&tmp);
     assert!(stray.is_empty(), "left in TMPDIR: {stray:?}");
+}
+
+/// 一开始文件描述符就很少（`ulimit -n 4` 到 `16`）：要么照常做完，要么一行说明描述符用完了、
+/// 退出码 1；从不 panic（ipc-channel 开不了量缓冲区的 socket、收到被内核截掉的通道时都会
+/// panic），不在 TMPDIR 里留东西。
+#[test]
+fn few_descriptors_from_the_start_end_in_one_line_or_succeed() {
+    let mut failures = Vec::new();
+    for limit in 4..=16u64 {
+        for example in ["spawn", "pool", "ping-pong-queue"] {
+            let tmp = fresh_tmp();
+            let mut cmd = lesson(EXE, &[example]);
+            cmd.env("TMPDIR", &*tmp);
+            {
+                use std::os::unix::process::CommandExt;
+                // SAFETY: fork 之后、exec 之前只调用异步信号安全的 setrlimit。
+                unsafe {
+                    cmd.pre_exec(move || {
+                        let rl = libc::rlimit {
+                            rlim_cur: limit,
+                            rlim_max: limit,
+                        };
+                        if libc::setrlimit(libc::RLIMIT_NOFILE, &rl) != 0 {
+                            return Err(std::io::Error::last_os_error());
+                        }
+                        Ok(())
+                    });
+                }
+            }
+            let out = shared_testing::run(cmd, LIMIT);
+            let lines: Vec<&str> = out.stderr.lines().collect();
+            let ok = match out.status.code() {
+                Some(0) => lines.is_empty(),
+                Some(1) => {
+                    lines.len() == 1
+                        && lines[0].starts_with("错误 (error)：")
+                        && lines[0].contains("打开的文件太多")
+                }
+                _ => false,
+            } && !out.stderr.contains("panic");
+            if !ok {
+                failures.push(format!("ulimit -n {limit} {example}: {out}"));
+            }
+            let stray = common::stray(&tmp);
+            if !stray.is_empty() {
+                failures.push(format!("ulimit -n {limit} {example} left {stray:?}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

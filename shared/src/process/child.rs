@@ -23,21 +23,23 @@ pub(super) fn main() -> i32 {
     let hello = match cleanup::connect_to_parent() {
         Ok(hello) => hello,
         Err(cleanup::Refused::ByHand(why)) => {
-            eprintln!(
+            say(&format!(
                 "错误 (error)：{CHILD_ARG} 是子进程的隐藏参数，只能由本程序的父进程使用 (internal child argument)：{why}"
-            );
+            ));
             return 2;
         }
         // 父进程已经不在了（它被结束时我们正在握手），或者它那边会报告错误：安静地退出。
         Err(cleanup::Refused::Quiet) => return 1,
     };
     if hello.fingerprint != fingerprint() {
-        eprintln!("错误 (error)：子进程和父进程不是同一次编译的程序（程序文件被换掉了？）");
+        say("错误 (error)：子进程和父进程不是同一次编译的程序（程序文件被换掉了？）");
         return 2;
     }
     let mut code = 0;
     // 通道断了（父进程不在了）或者收到 `None`（没有别的事了）就结束。
-    while let Ok(Some(start)) = hello.jobs.recv() {
+    // 收到的通道被内核截掉时（文件描述符用完了）ipc-channel 会 panic：也当作通道断了，
+    // 父进程看到子进程结束，报告那件事没做成。
+    while let Ok(Ok(Some(start))) = quietly(|| hello.jobs.recv()) {
         let base = anchor as fn() as *const ();
         // SAFETY: `start.entry` 是父进程用 `spawn::entry_of::<F, Args>` 算出的
         // `entry::<F, Args>` 离 `anchor` 的距离。父进程和我们是同一次编译的同一个程序文件：
@@ -52,6 +54,12 @@ pub(super) fn main() -> i32 {
         }
     }
     code
+}
+
+/// 在标准错误上说一行；标准错误写不出去（满了、关了）就算了：`eprintln!` 会 panic，
+/// 在 panic 钩子里再 panic 进程就中止 (abort) 了。
+fn say(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
 }
 
 /// 在子进程里运行 `F`：读参数、调用、送回结果。返回 `false` 表示函数 panic 了。
@@ -94,7 +102,6 @@ where
     ok
 }
 
-#[cfg(unix)]
 /// 运行 `f`；它 panic 时不打印，返回 panic 的消息和位置。ipc-channel 有几处在出错时
 /// panic 而不是返回错误（比如握手的临时目录建不成时），子进程用它把这些变成一行说明。
 pub(super) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
@@ -150,7 +157,10 @@ fn install_panic_hook() {
                 *last = Some(printing.unwrap_or_else(|| format!("panic：{message}{at}")));
             }
         } else {
-            eprintln!("子进程 {} 的线程 panic：{message}{at}", std::process::id());
+            say(&format!(
+                "子进程 {} 的线程 panic：{message}{at}",
+                std::process::id()
+            ));
         }
     }));
 }

@@ -371,7 +371,11 @@ pub(super) fn connect_to_parent() -> Result<Hello, Refused> {
         }
     };
     // 父进程连上、发来 Hello；ipc-channel 随即删掉握手的目录。
-    let hello = server.accept().map_err(|_| Refused::Quiet);
+    // 文件描述符快用完时，收到的消息里的通道会被内核截掉，ipc-channel 解出通道时 panic：
+    // 接住它，和别的握手失败一样安静地结束（父进程会报告子进程没连上）。
+    let hello = super::child::quietly(|| server.accept())
+        .map_err(|_| Refused::Quiet)
+        .and_then(|accepted| accepted.map_err(|_| Refused::Quiet));
     *PENDING.lock().unwrap_or_else(|e| e.into_inner()) = None;
     drop(held); // 握手时挂着的结束信号现在才生效：目录已经删了
     Ok(hello?.1)
@@ -380,6 +384,9 @@ pub(super) fn connect_to_parent() -> Result<Hello, Refused> {
 /// 建一个通道、发一次消息（见 `prepare`）。
 fn warm_up() -> io::Result<()> {
     let (tx, _rx) = ipc::channel::<()>()?;
+    // 量缓冲区时它要再开一对 socket，开不成就 panic：先自己开一对试试，开不成就是个错误。
+    #[cfg(unix)]
+    drop(std::os::unix::net::UnixStream::pair()?);
     tx.send(()).map_err(io::Error::other)
 }
 
