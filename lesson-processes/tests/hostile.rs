@@ -386,3 +386,34 @@ fn few_descriptors_from_the_start_end_in_one_line_or_succeed() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// 没挂 `/proc` 的容器（这里用 `unshare -m` 在新的挂载命名空间里拿一个空的 tmpfs 盖住
+/// `/proc`）：子进程由 `/proc/self/exe` 启动，启动不了时一行说出这个文件，问 `/proc` 挂上了没有。
+/// 没有 `unshare` 或者没有权限（不是 root）时说一行，不判。
+#[test]
+fn without_proc_the_error_names_proc_self_exe() {
+    let probe = std::process::Command::new("unshare")
+        .args(["-m", "true"])
+        .stderr(Stdio::null())
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("unshare -m 不可用（要 root）：这个测试不判");
+        return;
+    }
+    let mut cmd = lesson("unshare", &[]);
+    cmd.args([
+        "-m",
+        "sh",
+        "-c",
+        "mount -t tmpfs none /proc && exec \"$0\" \"$@\"",
+        EXE,
+        "spawn",
+    ]);
+    let out = run(cmd, LIMIT);
+    assert_eq!(out.status.code(), Some(1), "{out}");
+    assert_eq!(out.stderr.lines().count(), 1, "{out}");
+    assert!(
+        out.stderr.contains("/proc/self/exe") && out.stderr.contains("/proc 挂上了吗"),
+        "{out}"
+    );
+}

@@ -36,7 +36,8 @@ mod os {
     use std::io;
 
     pub fn now() -> io::Result<Memory> {
-        let status = std::fs::read_to_string("/proc/self/status")?;
+        let status = std::fs::read_to_string("/proc/self/status")
+            .map_err(|e| crate::threads::proc_error("/proc/self/status", "量本进程的内存", e))?;
         let kib = |name: &str| {
             status
                 .lines()

@@ -44,7 +44,7 @@ pub fn count() -> io::Result<usize> {
 /// 读 `/proc` 出错时说出读的是什么、为什么要读，没有这个文件时问一句 `/proc` 挂上了没有
 /// （容器里可能没有）；错误的种类不变。
 #[cfg(target_os = "linux")]
-fn proc_error(path: &str, what: &str, e: io::Error) -> io::Error {
+pub(crate) fn proc_error(path: &str, what: &str, e: io::Error) -> io::Error {
     let hint = if e.kind() == io::ErrorKind::NotFound {
         "（/proc 挂上了吗？）"
     } else {

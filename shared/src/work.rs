@@ -201,7 +201,8 @@ mod os {
         // 每个 CPU 一行：cpuN user nice system idle iowait irq softirq steal；只数本进程能用的
         // CPU（别的 CPU 再忙也不碍它的事），去掉空闲 (idle, iowait)。
         let allowed = allowed()?;
-        let stat = std::fs::read_to_string("/proc/stat")?;
+        let stat = std::fs::read_to_string("/proc/stat")
+            .map_err(|e| crate::threads::proc_error("/proc/stat", "数 CPU 忙了多久", e))?;
         let mut busy = 0;
         for line in stat.lines() {
             let mut fields = line.split_whitespace();
@@ -219,7 +220,9 @@ mod os {
             busy += times.iter().sum::<u64>() - times.get(3..5).map_or(0, |idle| idle.iter().sum());
         }
         // 本进程的 utime + stime：名字后面的第 12、13 列。
-        let mine = std::fs::read_to_string("/proc/self/stat")?;
+        let mine = std::fs::read_to_string("/proc/self/stat").map_err(|e| {
+            crate::threads::proc_error("/proc/self/stat", "数本进程用了多少 CPU", e)
+        })?;
         let after_name = mine.rsplit(')').next().unwrap_or_default();
         let mine = after_name
             .split_whitespace()

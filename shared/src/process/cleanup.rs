@@ -73,6 +73,21 @@ pub(super) fn prepare() -> Result<(), Error> {
     warm_up().map_err(|e| Error(format!("建进程间通道失败：{}", explain_io(&e))))
 }
 
+/// 启动子进程失败的一行：说出启动的是哪个文件（Linux 上是 `/proc/self/exe`，没挂 `/proc`
+/// 的容器里没有它）。
+fn spawn_failed(command: &Command, e: &io::Error) -> Error {
+    let program = command.get_program().to_string_lossy();
+    let hint = if program.starts_with("/proc/") && e.kind() == io::ErrorKind::NotFound {
+        "（/proc 挂上了吗？）"
+    } else {
+        ""
+    };
+    Error(format!(
+        "启动子进程 {program} 失败{hint}：{}",
+        explain_io(e)
+    ))
+}
+
 /// 刷新标准输出，结束本进程。
 pub(super) fn exit(code: i32) -> ! {
     let _ = io::stdout().flush();
@@ -228,9 +243,7 @@ pub(super) fn handshake(
     let (ours, theirs) = UnixStream::pair()
         .map_err(|e| Error(format!("建子进程的生命线失败：{}", explain_io(&e))))?;
     command.stdin(Stdio::from(OwnedFd::from(theirs)));
-    let child = command
-        .spawn()
-        .map_err(|e| Error(format!("启动子进程失败：{}", explain_io(&e))))?;
+    let child = command.spawn().map_err(|e| spawn_failed(&command, &e))?;
     // `command` 里还有一份子进程那一端：关掉它，子进程一死我们才读得到 EOF。
     drop(command);
     let mut starting = Starting {
@@ -512,9 +525,7 @@ pub(super) fn handshake(
     let (server, name) = ipc::IpcOneShotServer::<IpcSender<Hello>>::new()
         .map_err(|e| Error(format!("建握手的命名管道失败：{}", explain_io(&e))))?;
     command.stdin(Stdio::piped());
-    let child = command
-        .spawn()
-        .map_err(|e| Error(format!("启动子进程失败：{}", explain_io(&e))))?;
+    let child = command.spawn().map_err(|e| spawn_failed(&command, &e))?;
     let mut starting = Starting {
         child: Some(child),
         socket: None,
