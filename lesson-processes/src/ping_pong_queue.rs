@@ -51,7 +51,7 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
             Ok(Err(e)) => return Err(format!("{content} 的子进程出错：{e}").into()),
             Err(e) => {
                 return Err(format!(
-                    "{content} 的{e}；它死时计数可能正在它手里，所以总数可能不到 50，另一个由主进程放入的 50 结束"
+                    "{content} 的进程出错：{e}（它若死在半路，计数可能正在它手里：总数可能不到 50，另一个靠主进程放入的 50 结束）"
                 )
                 .into());
             }

@@ -371,7 +371,8 @@ fn few_descriptors_from_the_start_end_in_one_line_or_succeed() {
                 Some(1) => {
                     lines.len() == 1
                         && lines[0].starts_with("错误 (error)：")
-                        && lines[0].contains("打开的文件太多")
+                        && (lines[0].contains("打开的文件太多")
+                            || lines[0].contains("文件描述符用完了"))
                 }
                 _ => false,
             } && !out.stderr.contains("panic");

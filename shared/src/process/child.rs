@@ -77,7 +77,11 @@ where
     // 表示"只在本进程成立"的凭证类型 (token)。
     let f: F = unsafe { std::mem::zeroed() };
     let reply = reply.to::<Reply<F::Output>>();
-    let (outcome, ok) = match args.to::<Args>().recv() {
+    // 参数里的通道（比如一个 `Queue`）在描述符用完时会被内核截掉，ipc-channel 解出它时
+    // panic：接住，当作没收到参数。
+    let received = quietly(|| args.to::<Args>().recv())
+        .unwrap_or_else(|panic| Err(ipc_channel::IpcError::Io(io::Error::other(panic))));
+    let (outcome, ok) = match received {
         Ok(args) => {
             IN_JOB.set(true);
             let result = catch_unwind(AssertUnwindSafe(|| f.call(args)));
@@ -129,6 +133,29 @@ thread_local! {
 /// 最近一次函数 panic 的说明，`entry` 取走：`panic：消息（文件:行:列）`，或者写不出输出时
 /// 的那一行。
 static LAST_PANIC: Mutex<Option<String>> = Mutex::new(None);
+
+/// 父进程里让 [`quietly`] 也不打印：在原来的 panic 钩子前面加一层（`init` 调用一次）。
+/// 别的 panic 照旧交给原来的钩子。
+pub(super) fn install_quiet_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_JOB.get() {
+                return previous(info);
+            }
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            if let Ok(mut last) = LAST_PANIC.lock() {
+                *last = Some(format!("panic：{message}"));
+            }
+        }));
+    });
+}
 
 /// 函数的 panic 不打印（父进程会报告它，带上消息和文件:行号）；子进程里别的线程的
 /// panic 打印一行。

@@ -70,6 +70,7 @@ pub(super) fn set_arg0(command: &mut Command, arg0: std::ffi::OsString) {
 /// 量不成（文件描述符用完了）就 panic；趁现在一切正常先发一次。
 pub(super) fn prepare() -> Result<(), Error> {
     let _ = fingerprint(); // 趁程序文件还是启动时的那个，记下它的指纹
+    super::child::install_quiet_hook();
     warm_up().map_err(|e| Error(format!("建进程间通道失败：{}", explain_io(&e))))
 }
 
@@ -538,7 +539,12 @@ pub(super) fn handshake(
     thread::Builder::new()
         .name("sp-handshake".into())
         .spawn(move || {
-            let _ = tx.send(server.accept());
+            // 描述符用完时收到的通道被截掉，ipc-channel 会 panic：当作没连上。
+            let accepted = super::child::quietly(|| server.accept());
+            let _ =
+                tx.send(accepted.unwrap_or_else(|panic| {
+                    Err(ipc_channel::IpcError::Io(io::Error::other(panic)))
+                }));
         })
         .map_err(|e| Error(format!("开不了握手的线程 (thread refused)：{e}")))?;
     let start = Instant::now();

@@ -64,7 +64,7 @@ impl<T: Message> Queue<T> {
     /// 取出一个值；队列空时阻塞，直到有人放入（Python 的 `get()`，`block=True`）。
     pub fn get(&self) -> Result<T, Error> {
         let (_, answer) = self.ask()?;
-        match answer.recv()? {
+        match answer.recv().map_err(unanswered)? {
             Some(item) => Ok(item),
             None => Err(Error("队列的等待被取消了".into())),
         }
@@ -85,7 +85,7 @@ impl<T: Message> Queue<T> {
                 let _ = cancel.send(Request::Cancel(id));
             })
             .map_err(|e| Error(format!("开不了计时的线程 (thread refused)：{e}")))?;
-        Ok(answer.recv()?)
+        answer.recv().map_err(unanswered)
     }
 
     fn ask(&self) -> Result<(u64, IpcReceiver<Option<T>>), Error> {
@@ -97,10 +97,28 @@ impl<T: Message> Queue<T> {
     }
 }
 
+/// 等回答的通道断了：经纪人（在建队列的进程里）不在了，或者那个进程的文件描述符用完了，
+/// 这次请求没收到。
+fn unanswered(e: ipc_channel::IpcError) -> Error {
+    match e {
+        ipc_channel::IpcError::Disconnected => Error(
+            "队列没有回答：建队列的进程不在了，或者它的文件描述符用完了、没收到这次请求".into(),
+        ),
+        e => e.into(),
+    }
+}
+
 fn broker<T: Message + Clone>(inbox: IpcReceiver<Request<T>>) {
     let mut items = VecDeque::new();
     let mut waiting: VecDeque<(u64, IpcSender<Option<T>>)> = VecDeque::new();
-    while let Ok(request) = inbox.recv() {
+    loop {
+        let request = match super::child::quietly(|| inbox.recv()) {
+            Ok(Ok(request)) => request,
+            Ok(Err(_)) => break, // 所有的句柄都没了
+            // 文件描述符用完时，内核截掉了请求里的通道，ipc-channel 解它时 panic：这条请求
+            // 丢了，发请求的那一方会看到回答的通道断了（见 `Queue::get`）。
+            Err(_) => continue,
+        };
         match request {
             Request::Put(item) => items.push_back(item),
             Request::Get(id, reply) => waiting.push_back((id, reply)),
