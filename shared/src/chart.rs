@@ -418,6 +418,7 @@ mod kernel {
             let now = t0.elapsed().as_nanos() as u64;
             let skip = samplers().clone();
             others.extend(skip.iter().copied());
+            let mut round = Vec::new();
             for task in tasks_of(root) {
                 if skip.contains(&task.1) {
                     continue;
@@ -430,31 +431,25 @@ mod kernel {
                     internal.insert(task);
                     continue;
                 }
+                round.push((task, state));
+            }
+            let births = previous_round.map(|previous| births(previous, now, &round, &tracks));
+            for (task, state) in round {
                 match names.iter_mut().find(|(t, _)| *t == task) {
                     Some((_, name)) => *name = state.comm.clone(),
                     None => names.push((task, state.comm.clone())),
                 }
-                let track = tracks.entry(task).or_insert_with(|| match previous_round {
-                    // 采样开始前就有的线程：第一轮只记下起点。
-                    None => Track {
-                        at_ns: now,
-                        ran_ns: state.ran_ns,
-                        carry_ns: 0,
-                        cpu: state.cpu,
-                        runnable: true,
-                        last: None,
-                    },
-                    // 上一轮还没有它：它生在上一轮之后，它的 CPU 时间全在这个窗口里。它活了
-                    // 至少"运行过的 + 排队等过 CPU 的"这么久；从那时画起，不画到它出生之前。
-                    Some(previous) => Track {
-                        at_ns: previous
-                            .max(now.saturating_sub(state.ran_ns + run_delay(task).unwrap_or(0))),
-                        ran_ns: 0,
-                        carry_ns: 0,
-                        cpu: state.cpu,
-                        runnable: true,
-                        last: None,
-                    },
+                let track = tracks.entry(task).or_insert_with(|| Track {
+                    // 采样开始前就有的线程：第一轮只记下起点。这以后新出生的：见 `births`。
+                    at_ns: births
+                        .as_ref()
+                        .and_then(|b| b.get(&task).copied())
+                        .unwrap_or(now),
+                    ran_ns: if births.is_some() { 0 } else { state.ran_ns },
+                    carry_ns: 0,
+                    cpu: state.cpu,
+                    runnable: true,
+                    last: None,
                 });
                 let window = now.saturating_sub(track.at_ns);
                 // 子进程里的其他线程只能读 `schedstat`，它只在时钟滴答和切换时更新：一次读到的
@@ -533,6 +528,15 @@ mod kernel {
         others.extend(samplers().iter().copied());
         add_noted(root, super::noted::close(session), &mut names, &mut spans);
         let labels = labels(root, &names);
+        // 一段记录在它结束时才记下，所以记录的先后不是线程出生的先后。按第一次采到线程的
+        // 先后排（同一轮里按线程号，也就是开出来的先后；每个线程自己的几段不变）：图上同一格里
+        // 出现的几行按这个先后排列。
+        let seen: HashMap<Task, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, (t, _))| (*t, i))
+            .collect();
+        spans.sort_by_key(|(task, _)| seen.get(task).copied().unwrap_or(usize::MAX));
         spans
             .into_iter()
             .filter(|(task, _)| !internal.contains(task) && !others.contains(&task.1))
@@ -541,6 +545,33 @@ mod kernel {
                 span
             })
             .collect()
+    }
+
+    /// 上一轮（`previous`）以后新出生的线程从什么时候画起。它们的 CPU 时间全在这个窗口里；
+    /// 一个线程活了至少"运行过的 + 排队等过 CPU 的"这么久，所以它最晚生在 `now` 减去这些。
+    /// 睡着的线程这样估得太晚（睡的时间不算），所以再用上出生的先后：线程号小的开得早，
+    /// 最晚也生在线程号比它大的那些之前。不画到上一轮之前。
+    fn births(
+        previous: u64,
+        now: u64,
+        round: &[(Task, State)],
+        tracks: &HashMap<Task, Track>,
+    ) -> HashMap<Task, u64> {
+        let mut born: Vec<(Task, u64)> = round
+            .iter()
+            .filter(|(task, _)| !tracks.contains_key(task))
+            .map(|(task, state)| {
+                let age = state.ran_ns + run_delay(*task).unwrap_or(0);
+                (*task, previous.max(now.saturating_sub(age)))
+            })
+            .collect();
+        born.sort_by_key(|((_, tid), _)| std::cmp::Reverse(*tid));
+        let mut latest = u64::MAX;
+        for (_, at) in &mut born {
+            latest = latest.min(*at);
+            *at = latest;
+        }
+        born.into_iter().collect()
     }
 
     /// 留到后面画的 CPU 时间最多这么多（`schedstat` 最多晚一个时钟滴答，几毫秒）。

@@ -142,6 +142,40 @@ fn the_sampler_sees_a_sleeping_and_a_spinning_thread() {
     );
 }
 
+/// 两个线程几乎同时出生：先开的"甲"一直睡，后开的"乙"先转 3 毫秒再睡。乙的第一段先结束、
+/// 先被记下，但图上同一格里出生的几行按开线程的先后排：甲在乙上面（以前按记录的先后，
+/// `daemon --timeline` 偶尔把 Pong 排到 Ping 上面）。
+#[cfg(target_os = "linux")]
+#[test]
+fn rows_born_in_the_same_cell_keep_the_order_the_threads_were_started() {
+    for _ in 0..5 {
+        let sampler = Sampler::start().expect("start the sampler");
+        std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .name("甲".into())
+                .spawn_scoped(s, || std::thread::sleep(Duration::from_millis(60)))
+                .expect("spawn");
+            std::thread::Builder::new()
+                .name("乙".into())
+                .spawn_scoped(s, || {
+                    let start = std::time::Instant::now();
+                    while start.elapsed() < Duration::from_millis(3) {
+                        std::hint::black_box(0);
+                    }
+                    std::thread::sleep(Duration::from_millis(57));
+                })
+                .expect("spawn");
+        });
+        let got = render_with(&sampler.finish(), 1.0, 40);
+        let rows: Vec<&str> = got
+            .lines()
+            .filter_map(|l| l.split_once(' ').map(|(name, _)| name))
+            .filter(|name| ["甲", "乙"].contains(name))
+            .collect();
+        assert_eq!(rows, ["甲", "乙"], "\n{got}");
+    }
+}
+
 #[test]
 fn the_legend_fits_the_width() {
     let mut spans = downloads();
