@@ -91,10 +91,10 @@ pub fn got_the_cpus(cpu: Duration, threads: usize, wall: Duration, could: usize)
 }
 
 /// 没有别人占 CPU 时，`threads` 个同样长的只算不等的线程在 `could` 个 CPU 上平均至少有几个
-/// 同时在运行：调度器不一定把线程从一个 CPU 挪到另一个，最坏时每个 CPU 各自做完分到它上面
-/// 的那几个，总耗时是 ⌈threads ÷ could⌉ 个线程的时间。三个线程两个 CPU：一个 CPU 上的那个
-/// 先做完，这个 CPU 就闲着，另一个上的两个轮流做完，平均 1.5 个，不是 2 个（在 2 核虚拟机上
-/// 量到过 1.50）。线程数是 CPU 数的整数倍时就是 `could`。
+/// 同时在运行。开线程时调度器把它们分到各个 CPU 上，之后不一定再挪：每个 CPU 各自做完分到
+/// 它上面的那几个时，总耗时是 ⌈threads ÷ could⌉ 个线程的时间。三个线程两个 CPU：独占一个
+/// CPU 的那个先做完，这个 CPU 就闲着，另一个上的两个轮流做完，平均 1.5 个，不是 2 个（这台
+/// 2 核虚拟机上量到过 1.48 和 1.50）。线程数是 CPU 数的整数倍时就是 `could`。
 pub fn fair_share(threads: usize, could: usize) -> f64 {
     let (threads, could) = (threads.max(1), could.max(1));
     threads as f64 / threads.div_ceil(could) as f64
