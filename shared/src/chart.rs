@@ -13,7 +13,8 @@
 //!   `nanosleep` 系统调用里是主动睡眠 (sleeping)，比如 `thread::sleep`；其他的睡眠是在等
 //!   别人 (waiting)——锁、`join`、屏障、管道、通道。
 //!
-//! 画的时候，一行里运行的格数按它的 CPU 时间折算，同一列里一个 CPU 只画给一行（见 [`render`]）。
+//! 画的时候，一行里运行的格数按它的 CPU 时间折算（一共不满一格的行不画运行，除非整行空着），
+//! 同一列里一个 CPU 只画给一行（见 [`render`]）。
 //! 出生到结束不到一次采样的线程轮询看不到；调用过 `shared` 帮手的线程由帮手登记，照样有一行。
 //!
 //! 所以图上是内核眼里的真相，而不是程序自己说的话。协程 (coroutine) 共用一个线程，
@@ -339,15 +340,33 @@ mod kernel {
         }
     }
 
-    /// 本进程每个线程（采样线程和 `sp-` 线程也算）此刻的 CPU 时间。
-    fn own_clocks(root: u32) -> HashMap<u32, u64> {
+    /// 本进程每个线程（采样线程和 `sp-` 线程也算）此刻的 CPU 时间，和本进程的 CPU 时钟里
+    /// 已经结束了的线程用掉的那一份（进程的时钟减去还活着的线程的）。
+    ///
+    /// 两样要在同一刻读：读完线程的时钟、读进程的时钟之前，别的线程又运行的那一点会被当成
+    /// 结束了的线程的时间。所以先列出线程，再紧挨着读时钟；中间采样线程被挤下了 CPU（读了
+    /// 超过 [`SAME_MOMENT`]），这一轮就不给后一样（结束了的线程最后那一点画不出来，总比把
+    /// 别人的时间画给它好：`phone-114` 里收尾的客服线程见过这样多出一格运行）。
+    fn own_clocks(root: u32) -> (HashMap<u32, u64>, Option<u64>) {
         let Ok(dir) = std::fs::read_dir(format!("/proc/{root}/task")) else {
-            return HashMap::new();
+            return (HashMap::new(), None);
         };
-        dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        let tids: Vec<u32> = dir
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+            .collect();
+        let start = Instant::now();
+        let clocks: HashMap<u32, u64> = tids
+            .into_iter()
             .filter_map(|tid| Some((tid, cpu_clock(root, tid, root)?)))
-            .collect()
+            .collect();
+        let dead = process_clock()
+            .filter(|_| start.elapsed() < SAME_MOMENT)
+            .map(|p| p.saturating_sub(clocks.values().sum()));
+        (clocks, dead)
     }
+
+    /// 读本进程所有线程的时钟通常只要几微秒。
+    const SAME_MOMENT: Duration = Duration::from_micros(100);
 
     /// 线程到现在一共在运行队列里排队等了多久 CPU（`schedstat` 的第二个数，纳秒；
     /// 它每次轮到 CPU 时更新，所以还没运行过的新线程是 0）。
@@ -484,8 +503,7 @@ mod kernel {
                 track.runnable = state.state == 'R';
             }
             // 本进程里这一轮不见了的线程：它们上一次被采到之后、结束之前又运行了多久。
-            let clocks = own_clocks(root);
-            let dead = process_clock().map(|p| p.saturating_sub(clocks.values().sum()));
+            let (clocks, dead) = own_clocks(root);
             if let (Some(dead), Some(dead_before)) = (dead, dead_before) {
                 let gone: Vec<u32> = clocks_before
                     .keys()
@@ -846,11 +864,13 @@ pub fn render_with(spans: &[Span], scale: f64, width: usize) -> String {
     out
 }
 
-/// 图例的第三行：运行的格子怎么分（见 [`grid`]）。
-pub const LEGEND_SHARE: &str =
-    "               一行里运行的格数按它用掉的 CPU 时间折算，同一列里一个 CPU 只画给一行\n";
+/// 图例的第三、四行：运行的格子怎么分（见 [`grid`]）。
+pub const LEGEND_SHARE: &str = concat!(
+    "               一行里运行的格数按它用掉的 CPU 时间折算，同一列里一个 CPU 只画给一行\n",
+    "               用掉的 CPU 时间一共不满一格的行，只在整行空着时画一格运行\n",
+);
 
-/// 图例的第四行（有内核视角时）：采样看不到什么。
+/// 图例的最后一行（有内核视角时）：采样看不到什么。
 pub const LEGEND_SAMPLING: &str =
     "               约每 1 毫秒采样一次：只活了一两毫秒的线程或进程可能没有一行\n";
 
@@ -952,6 +972,13 @@ fn grid(
 
     let mut out = vec![vec![' '; cells]; tasks.len()];
     let mut owed = vec![0.0f64; tasks.len()];
+    // 一共用掉的 CPU 时间不满一格的行（只醒来一眨眼的线程，比如等着别人的主线程）不画运行：
+    // 它们用掉的是一格的零头，零头多大要看机器那一刻忙不忙，画不画就会一次一个样。真正干活的
+    // 行用掉的是几十上百格，两者差得很远。
+    let earns: Vec<bool> = table
+        .iter()
+        .map(|row| row.iter().map(Cell::ran).sum::<f64>() >= 1.0)
+        .collect();
     for i in 0..cells {
         for (r, row) in table.iter().enumerate() {
             let ran = row[i].ran();
@@ -979,7 +1006,8 @@ fn grid(
             let busy: f64 = table.iter().map(|row| row[i].ran_on(cpu)).sum();
             loop {
                 let ran_here = |r: usize| table[r][i].ran_on(cpu);
-                let candidates = || (0..tasks.len()).filter(|&r| !drawn[r] && ran_here(r) > 0.0);
+                let candidates =
+                    || (0..tasks.len()).filter(|&r| earns[r] && !drawn[r] && ran_here(r) > 0.0);
                 let winner = candidates()
                     .filter(|&r| owed[r] >= 0.5)
                     .max_by(|&x, &y| {

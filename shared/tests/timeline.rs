@@ -29,6 +29,7 @@ Linux从精通到放弃.mp4  │▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒▒
 图例 (legend)：█ 运行 running  ▒ 睡眠 sleeping  · 等待 waiting  - 等 CPU ready
                0-9 在该号 CPU 上运行 (running on CPU n)
                一行里运行的格数按它用掉的 CPU 时间折算，同一列里一个 CPU 只画给一行
+               用掉的 CPU 时间一共不满一格的行，只在整行空着时画一格运行
 ";
 
 /// 有内核视角的系统上，图例多一行说采样看不到什么。
@@ -150,22 +151,24 @@ fn the_sampler_sees_a_sleeping_and_a_spinning_thread() {
 fn rows_born_in_the_same_cell_keep_the_order_the_threads_were_started() {
     for _ in 0..5 {
         let sampler = Sampler::start().expect("start the sampler");
-        std::thread::scope(|s| {
-            std::thread::Builder::new()
-                .name("甲".into())
-                .spawn_scoped(s, || std::thread::sleep(Duration::from_millis(60)))
-                .expect("spawn");
-            std::thread::Builder::new()
-                .name("乙".into())
-                .spawn_scoped(s, || {
-                    let start = std::time::Instant::now();
-                    while start.elapsed() < Duration::from_millis(3) {
-                        std::hint::black_box(0);
-                    }
-                    std::thread::sleep(Duration::from_millis(57));
-                })
-                .expect("spawn");
-        });
+        // 明确地 `join`：它等到线程真的退出。`thread::scope` 结尾的自动等待只等到线程的函数
+        // 返回，线程本身可能还在，下一轮的采样器就会看到上一轮的"乙"。
+        let first = std::thread::Builder::new()
+            .name("甲".into())
+            .spawn(|| std::thread::sleep(Duration::from_millis(60)))
+            .expect("spawn");
+        let second = std::thread::Builder::new()
+            .name("乙".into())
+            .spawn(|| {
+                let start = std::time::Instant::now();
+                while start.elapsed() < Duration::from_millis(3) {
+                    std::hint::black_box(0);
+                }
+                std::thread::sleep(Duration::from_millis(57));
+            })
+            .expect("spawn");
+        first.join().expect("甲");
+        second.join().expect("乙");
         let got = render_with(&sampler.finish(), 1.0, 40);
         let rows: Vec<&str> = got
             .lines()
@@ -282,6 +285,41 @@ fn a_blink_does_not_take_a_busy_column_from_the_thread_that_ran_there() {
         "{running} of {}\n{got}",
         worker.len()
     );
+}
+
+/// 只在开头和结尾醒来一眨眼的两行（等着的主线程和"你"）：两行加起来占了第一格的大半个 CPU，
+/// 可各自一共用掉的 CPU 时间不满一格。画不画它们要看机器那一刻忙不忙（check-copy 见过
+/// `phone-114` 的"你"这次有一格运行、下次没有），所以都不画；真正干活的行照画。
+#[test]
+fn rows_that_used_less_than_a_cell_of_cpu_in_all_show_no_running() {
+    const MS: u64 = 1_000_000;
+    let mut spans = Vec::new();
+    for (name, ran) in [("主线程", 4 * MS), ("你", 3 * MS)] {
+        spans.push(Span::new(name, Kind::Running, 0, ran).on_cpu(0));
+        spans.push(Span::new(name, Kind::Waiting, ran, 997 * MS));
+        spans.push(Span::new(name, Kind::Running, 997 * MS, 1000 * MS).on_cpu(0));
+    }
+    spans.push(Span::new("游戏", Kind::Running, 0, 1000 * MS).on_cpu(1));
+    let got = render_with(&spans, 1.0, 100);
+    let row = |name: &str| -> String {
+        let line = got
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name}\n{got}"));
+        line.split_once('│')
+            .expect("cells")
+            .1
+            .trim_end_matches('│')
+            .to_owned()
+    };
+    for name in ["主线程", "你"] {
+        assert!(!row(name).contains('0'), "{name} used 0.7 of a cell\n{got}");
+        assert!(
+            row(name).contains('·'),
+            "{name} still shows its waiting\n{got}"
+        );
+    }
+    assert!(row("游戏").chars().all(|c| c == '1'), "{got}");
 }
 
 #[test]
