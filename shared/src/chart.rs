@@ -897,6 +897,12 @@ impl Cell {
             .sum()
     }
 
+    /// 这一格里它运行得最久的 CPU。
+    fn main_cpu(&self) -> Option<Option<u32>> {
+        let most = self.running.iter().max_by(|a, b| a.1.total_cmp(&b.1))?;
+        Some(most.0)
+    }
+
     fn add_running(&mut self, cpu: Option<u32>, t: f64) {
         match self.running.iter_mut().find(|(c, _)| *c == cpu) {
             Some((_, sum)) => *sum += t,
@@ -1000,14 +1006,18 @@ fn grid(
         // 每个 CPU 画给攒得最多的那一行。CPU 号不知道的运行（协程的行）不互相排斥：
         // 每行各画各的。
         for cpu in cpus {
-            // 这一列里这个 CPU 大半时间在忙：总要画给一行（开头那一列，谁都还没攒够半格）。
-            // 没有哪一行攒够半格时，只能画给这一列里在它上面运行得最久的那一行，而且它没有
-            // 多画过：只运行了一眨眼的行（比如醒来收尾的主线程）不会因为欠账少而抢到这一格。
+            // 这一列里这个 CPU 大半时间在忙，却没有哪一行攒够半格（开头那一列，几个线程刚开始
+            // 轮流）：画给在它上面运行得最久、又接着运行下去的那一行，而且它没有多画过。只运行了
+            // 一眨眼的行（醒来收尾的主线程、刚开出来就去等的线程）不会因为欠账少而抢到这一格。
             let busy: f64 = table.iter().map(|row| row[i].ran_on(cpu)).sum();
             loop {
                 let ran_here = |r: usize| table[r][i].ran_on(cpu);
-                let candidates =
-                    || (0..tasks.len()).filter(|&r| earns[r] && !drawn[r] && ran_here(r) > 0.0);
+                // 一行在一格里只画一个 CPU 号：它在这一格里运行得最久的那个（线程刚出生、
+                // 绑核之前在别的 CPU 上运行的那一眨眼，不把这一格画成那个 CPU）。
+                let candidates = || {
+                    (0..tasks.len())
+                        .filter(|&r| earns[r] && !drawn[r] && table[r][i].main_cpu() == Some(cpu))
+                };
                 let winner = candidates()
                     .filter(|&r| owed[r] >= 0.5)
                     .max_by(|&x, &y| {
@@ -1020,7 +1030,11 @@ fn grid(
                         if cpu.is_none() || busy < 0.5 {
                             return None;
                         }
+                        // 只给接着运行到下一格的行：一个线程刚开出来就去等（`sync-async` 的
+                        // 任务2）、醒来收个尾，这一下不算数。
+                        let goes_on = |r: usize| i + 1 < cells && table[r][i + 1].ran() > 0.0;
                         let most = candidates()
+                            .filter(|&r| goes_on(r))
                             .max_by(|&x, &y| ran_here(x).total_cmp(&ran_here(y)).then(y.cmp(&x)))?;
                         (owed[most] >= 0.0).then_some(most)
                     });

@@ -322,6 +322,58 @@ fn rows_that_used_less_than_a_cell_of_cpu_in_all_show_no_running() {
     assert!(row("游戏").chars().all(|c| c == '1'), "{got}");
 }
 
+/// `sync-async` 的同步一半：任务2 开出来运行一眨眼就去等任务1，等完了才算。开头那一眨眼和
+/// 主线程的一眨眼加起来占了那一格大半个 CPU，可它们都没有接着运行下去，那一格不画给任务2：
+/// 不然图上任务2 在任务1 做完之前就"运行"过（机器忙一点就这样，测试见过三次）。
+#[test]
+fn a_start_blink_before_a_wait_does_not_take_a_busy_column() {
+    const MS: u64 = 1_000_000;
+    let spans = [
+        Span::new("主线程", Kind::Running, 0, 5 * MS).on_cpu(0),
+        Span::new("主线程", Kind::Waiting, 5 * MS, 1000 * MS),
+        Span::new("任务2", Kind::Running, 5 * MS, 9 * MS).on_cpu(0),
+        Span::new("任务2", Kind::Waiting, 9 * MS, 500 * MS),
+        Span::new("任务1", Kind::Running, 9 * MS, 500 * MS).on_cpu(0),
+        Span::new("任务2", Kind::Running, 500 * MS, 1000 * MS).on_cpu(0),
+    ];
+    // 100 格，一格 10 毫秒：第 0 格里主线程 5 毫秒、任务2 4 毫秒、任务1 1 毫秒，谁都没攒够半格。
+    let got = render_with(&spans, 1.0, 100 + 3 + 6);
+    let row = |name: &str| -> Vec<char> {
+        let line = got
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name}\n{got}"));
+        line.split_once('│')
+            .expect("cells")
+            .1
+            .trim_end_matches('│')
+            .chars()
+            .collect()
+    };
+    let first_run = row("任务2").iter().position(|&c| c == '0');
+    let last_of_1 = row("任务1").iter().rposition(|&c| c == '0');
+    assert!(
+        first_run.zip(last_of_1).is_some_and(|(a, b)| a + 1 >= b),
+        "任务2 runs only after 任务1\n{got}"
+    );
+}
+
+/// 线程出生后先在 CPU 0 上运行一眨眼，再把自己绑到 CPU 1（`one-core-one-task`）：它那一格
+/// 画 CPU 1，它在那一格里运行得最久的 CPU。以前按 CPU 号从小到大分，画成了 0，测试见过
+/// "绑在一个 CPU 上的线程出现了两个 CPU 号"。
+#[test]
+fn a_cell_shows_the_cpu_the_row_ran_on_most_there() {
+    const MS: u64 = 1_000_000;
+    let spans = [
+        Span::new("抽烟", Kind::Running, 0, MS / 10).on_cpu(0),
+        Span::new("抽烟", Kind::Running, MS / 10, 100 * MS).on_cpu(1),
+    ];
+    let got = render_with(&spans, 1.0, 10 + 3 + 4);
+    let line = got.lines().find(|l| l.starts_with("抽烟")).expect("row");
+    let cells = line.split_once('│').expect("cells").1.trim_end_matches('│');
+    assert!(cells.chars().all(|c| c == '1'), "\n{got}");
+}
+
 #[test]
 fn a_thread_seen_for_an_instant_still_has_its_row() {
     let mut spans = downloads();
