@@ -7,6 +7,8 @@
 //! 量得准的办法：每个线程数量几次取最快的一次；线程只算不等，所以还看它们平均同时在
 //! 运行的个数：比没人抢时至少该有的还少两成以上（`shared::work::fair_share`），是别的
 //! 线程或程序占着这些 CPU，整张表重量，最多三遍，还是这样就直说机器忙，不下结论。
+//! 同样多的计算，每一行一共用掉的 CPU 时间也该差不多；差出一成半以上，或者哪一行比它的
+//! CPU 个数还快，是 CPU 这时算得时快时慢，各行的总耗时没法比：同样重量，还是这样也直说。
 //! 最后的时间线读 Linux 内核的 `/proc`，别的系统上只说一行画不出来；表在哪个系统上都量得出来。
 //!
 //! 复制到自己的项目时再加上：
@@ -51,6 +53,8 @@ fn work_secs(text: &str) -> Result<f64, String> {
 
 /// 机器忙时最多量几遍。
 const ATTEMPTS: u32 = 3;
+/// 各行一共用掉的 CPU 时间和 1 个线程那一行最多差多少（比例）。
+const SAME_CPU: f64 = 0.15;
 /// 一张表至少要多少秒真正的计算：再短，线程的启动、机器上偶尔的打扰就盖过了要量的差别。
 const MIN_WORK: f64 = 0.2;
 
@@ -75,7 +79,27 @@ pub fn run(opts: Opts) -> Result<(), Box<dyn Error>> {
             .find(|(i, r)| !got_the_cpus(r.cpu, i + 1, r.wall, (i + 1).min(cores)))
             .map(|(i, r)| (i + 1, r.cpu.as_secs_f64() / r.wall.as_secs_f64()))
     };
-    while attempt < ATTEMPTS && (attempt == 0 || short(&rows).is_some()) {
+    // 同样多的计算，每一行一共用掉的 CPU 时间该差不多。差出 SAME_CPU 以上：CPU 这时算同样的
+    // 活时快时慢（这台虚拟机上同一张表里见过差 26%），各行的总耗时就不能拿来比。
+    let uneven = |rows: &[Run]| {
+        let first = rows.first()?.cpu.as_secs_f64();
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| (i + 1, r.cpu.as_secs_f64() / first))
+            .find(|&(_, x)| (x - 1.0).abs() > SAME_CPU)
+    };
+    // 只算不等的线程，n 个最多快 min(n, 核数) 倍。快得比这还多（这台虚拟机上见过 2 核
+    // 2.28×）：是 1 个线程那一行量的时候 CPU 算得慢，整张表的加速比都被它抬高了。
+    let too_fast = |rows: &[Run]| {
+        let first = rows.first()?.wall.as_secs_f64();
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| (i + 1, first / r.wall.as_secs_f64()))
+            .find(|&(n, s)| s > n.min(cores) as f64 * (1.0 + SAME_CPU / 3.0))
+    };
+    let doubtful =
+        |rows: &[Run]| short(rows).is_some() || uneven(rows).is_some() || too_fast(rows).is_some();
+    while attempt < ATTEMPTS && (attempt == 0 || doubtful(&rows)) {
         attempt += 1;
         rows = (1..=max)
             .map(|n| best_of(opts.repeat, total, n))
@@ -99,6 +123,15 @@ pub fn run(opts: Opts) -> Result<(), Box<dyn Error>> {
         let could = n.min(cores);
         println!(
             "注：机器忙 (busy)：量了 {attempt} 遍，总有一行的线程没分到该有的 CPU（{n} 个线程应有 {could} 个同时在算，只有 {at_once:.2} 个），这张表不下结论."
+        );
+    } else if let Some((n, x)) = too_fast(&rows) {
+        println!(
+            "注：机器忙 (busy)：量了 {attempt} 遍，{n} 个线程的加速比 {x:.2}× 比 {} 个 CPU 给得出的还多：1 个线程那一行量的时候 CPU 算得慢（机器上别的负载拖慢了它），这张表不下结论.",
+            n.min(cores)
+        );
+    } else if let Some((n, x)) = uneven(&rows) {
+        println!(
+            "注：机器忙 (busy)：量了 {attempt} 遍，同样多的计算，{n} 个线程一共用掉的 CPU 时间总是 1 个线程时的 {x:.2} 倍：CPU 算同样的活时快时慢（机器上别的负载拖慢了它），各行的总耗时没法比，这张表不下结论."
         );
     } else {
         // 到顶：从这一行起，再加线程，加速比涨不到半个核。

@@ -604,7 +604,19 @@ fn check_tasks_vs_cores(out: &Output) {
         })
         .collect();
     assert_eq!(rows.len(), 2 * cores, "one row per thread count\n{out}");
-    if out.stdout.contains("注：机器忙 (busy)：量了 ") {
+    if out.stdout.contains("给得出的还多：1 个线程那一行") {
+        assert!(!out.stdout.contains("结论："), "{out}");
+        // 说出哪一行快得超过了它的 CPU 个数。
+        let n = num_after(&out.stdout, "量了 3 遍，", 0) as usize;
+        let speedup = num_after(&out.stdout, "个线程的加速比 ", 0);
+        assert!(speedup > n.min(cores) as f64, "{out}");
+        assert_eq!(rows[n - 1].1, speedup, "{out}");
+    } else if out.stdout.contains("倍：CPU 算同样的活时快时慢") {
+        assert!(!out.stdout.contains("结论："), "{out}");
+        // 说出哪一行用掉的 CPU 时间和 1 个线程时差得多。
+        let times = num_after(&out.stdout, "CPU 时间总是 1 个线程时的 ", 0);
+        assert!((times - 1.0).abs() > 0.14, "{out}");
+    } else if out.stdout.contains("注：机器忙 (busy)：量了 ") {
         assert!(!out.stdout.contains("结论："), "{out}");
         // 说出哪一行的线程没分到该有的 CPU。
         let (n, at_once) = (

@@ -140,17 +140,23 @@ impl Chart {
         cpus
     }
 
-    /// 绑在一个 CPU 上的几行里出现的 CPU 号，每行第一次运行的那一格不算：线程是出生以后
-    /// 自己绑核的，绑之前那一眨眼在哪个 CPU 上都有可能（机器很忙时会被画成一格）。
+    /// 绑在一个 CPU 上的几行里出现的 CPU 号，每行开头那段还没绑上的运行不算：线程是出生
+    /// 以后自己绑核的，绑之前在哪个 CPU 上都有可能，而这个虚拟机上绑核这一下有时就要几毫秒
+    /// CPU 时间（例子打印的"在 CPU 上算了"比"用时"多出 4 毫秒，图上开头 4 格是另一个 CPU）。
+    /// 从一行第一次出现它最后所在的 CPU 起，每一格都得是同一个 CPU。
     pub fn pinned_cpus(&self, names: &[&str]) -> Vec<char> {
         let mut cpus: Vec<char> = names
             .iter()
             .flat_map(|name| {
-                self.row(name)
+                let digits: Vec<char> = self
+                    .row(name)
                     .iter()
                     .copied()
                     .filter(char::is_ascii_digit)
-                    .skip(1)
+                    .collect();
+                let last = digits.last().copied();
+                let from = digits.iter().position(|&c| Some(c) == last).unwrap_or(0);
+                digits[from..].to_vec()
             })
             .collect();
         cpus.sort_unstable();
