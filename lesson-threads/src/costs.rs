@@ -1,7 +1,7 @@
 //! 文档「线程池」为什么要用池：线程的创建和销毁有开销，池里的线程可以复用。
 //!
 //! 这里量给你看：同样几千个空任务，每个任务开一个线程 vs 交给一个 4 线程的池，打印每个
-//! 任务花了多少微秒 (µs)，再说开一个线程是交给池的几倍。别的程序占着 CPU 时，新线程要
+//! 任务花了多少微秒 (µs)，再说开一个线程是交给池的几倍（全部一起做时、逐个做时）。别的程序占着 CPU 时，新线程要
 //! 排队等 CPU，数字会大好几倍：所以一边量一边看别的程序占了几个 CPU，忙就重量，最多三遍，
 //! 还是忙就直说，不下结论。数字取决于机器和构建方式，请用
 //! `cargo run --release -p lesson-threads -- costs` 来量。池是文件末尾的 [`Pool`]：
@@ -136,11 +136,14 @@ pub fn main() -> Result<(), Box<dyn std::error::Error>> {
             "注：机器忙 (busy)：量了 {attempt} 遍，别的程序都平均占着 {others:.1} 个 CPU，这张表不下结论."
         );
     } else {
-        // 逐个做的两行，比中位数：偶尔被打断的几次不算。
-        let (thread, pooled) = (rows[0].1.unwrap_or_default(), rows[1].1.unwrap_or_default());
+        // 全部一起做的两行比平均；逐个做的两行比中位数（偶尔被打断的几次不算）。
+        let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
+        let batch = ratio(rows[2].2, rows[3].2);
+        let one_by_one = ratio(rows[0].1.unwrap_or_default(), rows[1].1.unwrap_or_default());
+        // 逐个做时池也要来回交接：交一个任务要叫醒池里的线程，取结果要等它回话。只有一个
+        // CPU 时（`taskset -c 0`）每次交接都要切换两次线程，和开一个线程差不多贵。
         println!(
-            "结论：每个任务开一个线程，开销约是交给池的 {:.0} 倍.",
-            thread.as_secs_f64() / pooled.as_secs_f64().max(1e-9)
+            "结论：全部一起做时，每个任务开一个线程，开销约是交给池的 {batch:.0} 倍；逐个做（做完一个再交下一个）时约是 {one_by_one:.1} 倍：池省掉了开线程，可每交一个任务都要叫醒池里的线程、再等它交回结果."
         );
     }
     Ok(())
