@@ -90,15 +90,28 @@ pub fn non_utf8_arg() -> std::ffi::OsString {
     }
 }
 
+/// 启动课程的二进制。`check-portable` 的 Wine 8 偶尔让 `CreateProcess` 失败，错误码
+/// 1359 (ERROR_INTERNAL_ERROR，"Internal error."；这里见过两次，都在别的进程正在启动或
+/// 退出的时候)：这不是课程的问题，隔一会儿再试，最多三次。别的错误照常报出来。
+#[track_caller]
+pub fn start_child(cmd: &mut Command) -> std::process::Child {
+    let mut tries = 0;
+    loop {
+        match cmd.spawn() {
+            Err(e) if cfg!(windows) && e.raw_os_error() == Some(1359) && tries < 3 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            started => return started.expect("start the lesson binary"),
+        }
+    }
+}
+
 /// 运行命令直到结束；超过 `limit` 就杀掉它并 panic（测试不应该挂住）。
 #[track_caller]
 pub fn run(mut cmd: Command, limit: Duration) -> Output {
     let start = Instant::now();
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the lesson binary");
+    let mut child = start_child(cmd.stdout(Stdio::piped()).stderr(Stdio::piped()));
     let (out, err) = readers(&mut child);
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait for the lesson") {
@@ -129,11 +142,7 @@ pub fn run(mut cmd: Command, limit: Duration) -> Output {
 #[track_caller]
 pub fn closed_pipe(mut cmd: Command, bytes: usize, limit: Duration) -> Output {
     let start = Instant::now();
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the lesson binary");
+    let mut child = start_child(cmd.stdout(Stdio::piped()).stderr(Stdio::piped()));
     let mut head = Vec::new();
     let stdout = child.stdout.take().expect("stdout is piped");
     let _ = stdout.take(bytes as u64).read_to_end(&mut head); // 读完就丢掉读端
@@ -605,11 +614,7 @@ pub fn run_full(mut cmd: Command, full: Full, limit: Duration) -> Output {
         Full::Both => (dev_full(), dev_full()),
     };
     let start = Instant::now();
-    let mut child = cmd
-        .stdout(to_stdout)
-        .stderr(to_stderr)
-        .spawn()
-        .expect("start the lesson binary");
+    let mut child = start_child(cmd.stdout(to_stdout).stderr(to_stderr));
     let read = |r: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
