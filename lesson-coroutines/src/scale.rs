@@ -88,7 +88,8 @@ pub fn run(opts: Opts) -> Res {
     let table = concurrency(opts.max)?;
     println!();
     let (each, around) = costs()?;
-    let others = table.max(around);
+    // 判断用的就是打印出来的那个数（一位小数）：不会印出"占着 0.3 个"却说机器忙。
+    let others = (table.max(around) * 10.0).round() / 10.0;
     if others > BUSY {
         println!(
             "注：机器忙 (busy)：量的时候别的程序最多平均占着 {others:.1} 个 CPU，上面的时间偏大，不下结论."
