@@ -301,25 +301,18 @@ fn rows_that_used_less_than_a_cell_of_cpu_in_all_show_no_running() {
     }
     spans.push(Span::new("游戏", Kind::Running, 0, 1000 * MS).on_cpu(1));
     let got = render_with(&spans, 1.0, 100);
-    let row = |name: &str| -> String {
-        let line = got
-            .lines()
-            .find(|l| l.starts_with(name))
-            .unwrap_or_else(|| panic!("{name}\n{got}"));
-        line.split_once('│')
-            .expect("cells")
-            .1
-            .trim_end_matches('│')
-            .to_owned()
-    };
+    let row = |name: &str| cells_of(&got, name);
     for name in ["主线程", "你"] {
-        assert!(!row(name).contains('0'), "{name} used 0.7 of a cell\n{got}");
         assert!(
-            row(name).contains('·'),
+            !row(name).contains(&'0'),
+            "{name} used 0.7 of a cell\n{got}"
+        );
+        assert!(
+            row(name).contains(&'·'),
             "{name} still shows its waiting\n{got}"
         );
     }
-    assert!(row("游戏").chars().all(|c| c == '1'), "{got}");
+    assert!(row("游戏").iter().all(|&c| c == '1'), "{got}");
 }
 
 /// `sync-async` 的同步一半：任务2 开出来运行一眨眼就去等任务1，等完了才算。开头那一眨眼和
@@ -338,18 +331,7 @@ fn a_start_blink_before_a_wait_does_not_take_a_busy_column() {
     ];
     // 100 格，一格 10 毫秒：第 0 格里主线程 5 毫秒、任务2 4 毫秒、任务1 1 毫秒，谁都没攒够半格。
     let got = render_with(&spans, 1.0, 100 + 3 + 6);
-    let row = |name: &str| -> Vec<char> {
-        let line = got
-            .lines()
-            .find(|l| l.starts_with(name))
-            .unwrap_or_else(|| panic!("{name}\n{got}"));
-        line.split_once('│')
-            .expect("cells")
-            .1
-            .trim_end_matches('│')
-            .chars()
-            .collect()
-    };
+    let row = |name: &str| cells_of(&got, name);
     let first_run = row("任务2").iter().position(|&c| c == '0');
     let last_of_1 = row("任务1").iter().rposition(|&c| c == '0');
     assert!(
@@ -405,4 +387,15 @@ fn a_thread_that_calls_a_helper_has_its_row_however_short() {
         let spans = sampler.finish();
         assert!(spans.iter().any(|s| s.task == "一眨眼"), "{spans:?}");
     }
+}
+
+/// 图里名字是 `name` 的那一行的格子。
+#[track_caller]
+fn cells_of(chart: &str, name: &str) -> Vec<char> {
+    let line = chart
+        .lines()
+        .find(|l| l.starts_with(name))
+        .unwrap_or_else(|| panic!("{name}\n{chart}"));
+    let cells = line.split_once('│').expect("cells").1;
+    cells.trim_end_matches('│').chars().collect()
 }
