@@ -16,8 +16,9 @@
 //! 虚拟内存），而且它的内核栈等内核内存不算进 RSS，真实成本比表里还高。
 //! 下表：一个接一个地创建并等它结束，平均每个进程、线程、任务要多久。
 //! 别的程序占着 CPU 时，时间会大好几倍（见过创建一个线程 340 µs，空闲时 37 µs）。所以上表的
-//! 每个子进程量自己的时候顺便看别的程序占了几个 CPU；下表前后各停 0.25 秒看一看（下表自己
-//! 开的子进程不能算作别人）。超过 0.3 个 CPU 就说机器忙，不下结论。
+//! 每个子进程量自己的时候顺便看别的程序占了几个 CPU，整张表按时间加权平均（操作系统按
+//! 10 毫秒一跳的时钟滴答记账，只有零点一秒的一行单看会差出零点几个 CPU）；下表前后各停
+//! 0.25 秒看一看（下表自己开的子进程不能算作别人）。超过 0.3 个 CPU 就说机器忙，不下结论。
 //! 数字要用 release 构建来量。
 //! 试一试 (try this)：小机器上用 `--max 100000`，只量到十万。
 
@@ -107,13 +108,14 @@ pub fn run(opts: Opts) -> Res {
 }
 
 /// 上表：每一行在一个新的子进程里量，数量超过 `max` 的行压成 `max`。
-/// 返回量各行时别的程序最多平均占着几个 CPU。
+/// 返回量这些行时别的程序平均占着几个 CPU（各行按墙钟时间加权）。
 fn concurrency(max: u64) -> Res<f64> {
     let one = secs(1.0).as_secs_f64();
     println!("每个单位睡 1 秒（缩放后 {one:.3} 秒），每行在一个新的子进程里量：");
     println!("单位       数量    墙钟时间    常驻内存/个    虚拟内存/个");
     let mut done = Vec::new();
-    let mut busiest: f64 = 0.0;
+    // 别的程序用掉的 CPU 秒数之和、各行墙钟秒数之和。
+    let (mut others_secs, mut walls) = (0.0, 0.0);
     for (unit, role, count) in ROWS {
         let count = count.min(max); // 被 --max 压成同一个数量的行只量一次
         if done.contains(&(role, count)) {
@@ -121,14 +123,15 @@ fn concurrency(max: u64) -> Res<f64> {
         }
         done.push((role, count));
         let [wall, rss, vm, others] = in_child(unit, role, count)?;
-        busiest = busiest.max(others);
+        others_secs += others * wall;
+        walls += wall;
         println!(
             "{unit} {count:>10} {wall:>9.3} 秒 {:>14} {:>14}",
             bytes(rss),
             bytes(vm)
         );
     }
-    Ok(busiest)
+    Ok(others_secs / f64::max(walls, 1e-9))
 }
 
 /// 再运行一次本程序（参数照旧，加上 `--role`）：在课程的二进制里和复制走的程序里都对。
@@ -229,7 +232,7 @@ fn child(role: Role, count: u64) -> Res {
 }
 
 /// 下表：一个接一个地创建并等它结束，平均每个进程、线程、任务要多久。
-/// 返回这三个时间，和前后两次看到的别的程序最多占着几个 CPU。
+/// 返回这三个时间，和前后两次（各 0.25 秒）看到的别的程序平均占着几个 CPU。
 fn costs() -> Res<([Duration; 3], f64)> {
     println!("创建并结束一个（一个接一个，取平均）：");
     let before = others_now()?;
@@ -259,7 +262,7 @@ fn costs() -> Res<([Duration; 3], f64)> {
     ] {
         println!("{unit} {:>12} （{reps} 次）", time(each));
     }
-    Ok(([process, thread, task], before.max(after)))
+    Ok(([process, thread, task], (before + after) / 2.0))
 }
 
 /// 别的程序此刻占着几个 CPU：自己睡 0.25 秒，看这段时间里整台机器忙了多少。
