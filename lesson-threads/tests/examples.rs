@@ -491,11 +491,14 @@ fn barrier_lets_exactly_three_through_and_ends() {
 fn barrier_timeline_has_a_row_for_every_thread_every_run() {
     // 十次里每次五个线程都有一行。Thread-3 一到就凑齐，马上通过、退出，常常活不到一次
     // 采样（约 1 毫秒）：它调用了 `shared::threads::count()`，这个帮手把它登记给采样器，
-    // 所以它有一格、名字也对。Thread-5 在屏障上等到进程退出，主线程最后那 0.1 秒（这里
-    // 10 毫秒）里它在等；采样器停下之前的最后一轮还看得见它。
+    // 所以它有一格、名字也对。Thread-5 在屏障上等到进程退出，主线程最后那 0.1 秒里它在
+    // 等；采样器停下之前的最后一轮还看得见它。
+    // 用学习者默认的时间比例 1，线程之间隔 0.1 秒。比例 0.1 时只隔 10 毫秒：旁边有两个转圈
+    // 的循环时，采样线程排队等 CPU，可能整个错过 Thread-2 在屏障上等的那 10 毫秒（见过
+    // 一次：它那一行只剩登记的一格）。
     for run in 0..10 {
         let mut cmd = lesson(EXE, &["barrier", "--timeline"]);
-        cmd.env("LESSON_TIME_SCALE", "0.1");
+        cmd.env("LESSON_TIME_SCALE", "1");
         let out = testing::run(cmd, Duration::from_secs(30)).success();
         let lines = out.lines();
         assert_eq!(lines[..8], BARRIER_LINES, "{out}");
