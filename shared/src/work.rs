@@ -28,26 +28,40 @@ pub fn mouthful(steps: u64) -> u64 {
     std::hint::black_box(x)
 }
 
-/// 文档里 `doc_secs` 秒的计算是多少步：量五次短的计算取最快的一次。
+/// 文档里 `doc_secs` 秒的计算是多少步：量好几次短的计算，取最快的一次。
 ///
 /// 量的是这个线程的 CPU 时间（[`cpu_time`]），不是墙上的时间：机器很忙、量的时候被别的
 /// 程序打断了，一口也还是文档说的那么多计算。Windows 的线程 CPU 时钟太粗（约 16 毫秒一跳，
-/// 见 [`CPU_CLOCK_STEP`]），那里量墙上的时间，五次里被打断的那几次不算。
+/// 见 [`CPU_CLOCK_STEP`]），那里量墙上的时间，被打断的那几次不算。
+///
+/// 这几次分散在 20 毫秒里（每两次之间睡 1 毫秒），不挤在一起：同样的十万步，在一台 2 核
+/// 虚拟机上量到过 0.85 到 2.1 毫秒的 CPU 时间，慢的时候一连慢好几毫秒。连着量的几次全落在
+/// 慢的时候，换算出的步数就太少，后面的每一口都比说好的短（见过短成三分之一左右）。
 pub fn steps_for(doc_secs: f64) -> u64 {
     const PROBE: u64 = 100_000;
+    const AT_LEAST: usize = 5;
+    const SPREAD: Duration = Duration::from_millis(20);
+    const AT_MOST: usize = 50;
     let fine = CPU_CLOCK_STEP < Duration::from_micros(10);
-    let fastest = (0..5)
-        .map(|_| {
-            let (t, c) = (Instant::now(), cpu_time().ok().filter(|_| fine));
-            mouthful(PROBE);
-            match c.zip(cpu_time().ok()) {
-                Some((before, after)) => after.saturating_sub(before),
-                None => t.elapsed(),
-            }
-        })
-        .filter(|d| !d.is_zero())
-        .min()
-        .unwrap_or(Duration::from_micros(100));
+    let began = Instant::now();
+    let mut fastest: Option<Duration> = None;
+    let mut probes = 0;
+    while probes < AT_LEAST || (began.elapsed() < SPREAD && probes < AT_MOST) {
+        if probes > 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let (t, c) = (Instant::now(), cpu_time().ok().filter(|_| fine));
+        mouthful(PROBE);
+        let took = match c.zip(cpu_time().ok()) {
+            Some((before, after)) => after.saturating_sub(before),
+            None => t.elapsed(),
+        };
+        if !took.is_zero() {
+            fastest = Some(fastest.map_or(took, |f| f.min(took)));
+        }
+        probes += 1;
+    }
+    let fastest = fastest.unwrap_or(Duration::from_micros(100));
     (crate::time::secs(doc_secs).as_secs_f64() / fastest.as_secs_f64() * PROBE as f64) as u64
 }
 
