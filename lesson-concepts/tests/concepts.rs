@@ -72,7 +72,7 @@ fn beside_spinning_threads_each_measured_example_says_busy() {
             "注：机器忙 (busy)：三件事平均只有 ",
         ),
         ("concurrency-parallelism", "：有一半机器忙，见上面的注."),
-        ("tasks-vs-cores", "注：机器忙 (busy)：量了 3 遍"),
+        ("tasks-vs-cores", "注：机器忙 (busy)：量了 5 遍"),
     ];
     for (name, note) in busy {
         if !shared::work::CAN_PIN && name.starts_with("one-core") {
@@ -82,7 +82,7 @@ fn beside_spinning_threads_each_measured_example_says_busy() {
             .iter()
             .find(|(n, _, _)| *n == name)
             .expect("listed");
-        // 表要量三遍：每个线程数量一次就够看出机器忙了。
+        // 表要量五遍：每个线程数量一次就够看出机器忙了。
         let args: &[&str] = if name == "tasks-vs-cores" {
             &[name, "--repeat", "1"]
         } else {
@@ -607,7 +607,7 @@ fn check_tasks_vs_cores(out: &Output) {
     if out.stdout.contains("给得出的还多：1 个线程那一行") {
         assert!(!out.stdout.contains("结论："), "{out}");
         // 说出哪一行快得超过了它的 CPU 个数。
-        let n = num_after(&out.stdout, "量了 3 遍，", 0) as usize;
+        let n = num_after(&out.stdout, "量了 5 遍，", 0) as usize;
         let speedup = num_after(&out.stdout, "个线程的加速比 ", 0);
         assert!(speedup > n.min(cores) as f64, "{out}");
         assert_eq!(rows[n - 1].1, speedup, "{out}");
